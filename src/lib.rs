@@ -1,0 +1,4 @@
+//! conform: contract-conformance tests for HTTP APIs.
+
+pub mod http;
+pub mod reference;
