@@ -1,4 +1,9 @@
 //! conform: contract-conformance tests for HTTP APIs.
 
+pub mod case;
+pub mod check;
 pub mod http;
 pub mod reference;
+pub mod report;
+pub mod run;
+pub mod secrets;

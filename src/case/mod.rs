@@ -1,0 +1,14 @@
+//! Case files: the YAML format, its validated model and the loader.
+
+pub mod diagnostic;
+pub mod load;
+pub mod matcher;
+pub mod model;
+pub mod position;
+pub mod raw;
+pub mod template;
+pub mod value;
+
+pub use diagnostic::{Diagnostic, LoadErrors};
+pub use load::{LoadOptions, load};
+pub use model::*;

@@ -1,0 +1,203 @@
+//! The validated, I/O-free model of suites and cases that the runner executes.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::matcher::Matcher;
+use super::template::Template;
+use super::value::TValue;
+
+/// Where something was written: a file and a 1-based line and column.
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
+pub struct Location {
+    pub file: PathBuf,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}", self.file.display(), self.line, self.column)
+    }
+}
+
+/// A folder of case files sharing one `suite.yaml`.
+#[derive(Debug, Clone)]
+pub struct Suite {
+    pub name: String,
+    pub dir: PathBuf,
+    pub description: Option<String>,
+    /// Default variables, in file order.
+    pub vars: Vec<(String, TValue)>,
+    /// Names of secret variables (declared, or named like a secret).
+    pub secrets: BTreeSet<String>,
+    pub headers: Vec<(String, Template)>,
+    pub snapshot: SnapshotSettings,
+    pub catalogue: Option<Catalogue>,
+    pub cases: Vec<Case>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct SnapshotSettings {
+    /// insta selectors of volatile body fields.
+    pub redact: Vec<String>,
+    /// Lowercase header names kept in snapshots.
+    pub headers: Vec<String>,
+}
+
+/// The documented behaviours a suite checks.
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Catalogue {
+    pub suite: String,
+    pub title: String,
+    pub requirements: Vec<Requirement>,
+}
+
+#[derive(Debug, Clone, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Requirement {
+    pub id: String,
+    pub summary: String,
+    pub seed: Option<String>,
+    pub source: String,
+    pub reference: Option<String>,
+    pub note: Option<String>,
+    pub check: CheckLevel,
+    pub checkable_part: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+/// Whether a black-box client can check a requirement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CheckLevel {
+    Full,
+    Partial,
+    None,
+}
+
+impl CheckLevel {
+    pub fn is_checkable(self) -> bool {
+        self != CheckLevel::None
+    }
+}
+
+/// `suite::file::case`, the name of a case everywhere (test names, reports, snapshots).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct CaseId {
+    pub suite: String,
+    /// The case file's stem (`groups` for `groups.yaml`), with `/` for nested folders.
+    pub file: String,
+    pub name: String,
+}
+
+impl std::fmt::Display for CaseId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}::{}::{}", self.suite, self.file.replace('/', "::"), self.name)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Case {
+    pub id: CaseId,
+    pub location: Location,
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+    pub requirements: Vec<String>,
+    pub vars: Vec<(String, TValue)>,
+    pub steps: Vec<Step>,
+    pub cleanup: Vec<Step>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// Given, or `METHOD path` when the file gives none.
+    pub name: String,
+    pub location: Location,
+    pub pause: Option<Duration>,
+    pub request: Request,
+    pub paginate: Option<Paginate>,
+    pub expect: Expect,
+    pub captures: Vec<Capture>,
+    pub snapshot: bool,
+}
+
+impl Step {
+    /// Every variable the step reads before its response arrives (request, expectations use captures too).
+    pub fn request_vars(&self) -> BTreeSet<String> {
+        let mut vars = BTreeSet::new();
+        self.request.collect_vars(&mut vars);
+        vars
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub method: reqwest::Method,
+    pub path: Template,
+    pub query: Vec<(String, TValue)>,
+    /// `None` removes a suite header.
+    pub headers: Vec<(String, Option<Template>)>,
+    pub body: Option<RequestBody>,
+}
+
+impl Request {
+    pub fn collect_vars(&self, into: &mut BTreeSet<String>) {
+        into.extend(self.path.vars().map(String::from));
+        for (_, v) in &self.query {
+            v.collect_vars(into);
+        }
+        for t in self.headers.iter().filter_map(|(_, t)| t.as_ref()) {
+            into.extend(t.vars().map(String::from));
+        }
+        match &self.body {
+            Some(RequestBody::Json(v)) => v.collect_vars(into),
+            Some(RequestBody::Raw(t)) => into.extend(t.vars().map(String::from)),
+            None => {}
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub enum RequestBody {
+    Json(TValue),
+    Raw(Template),
+}
+
+#[derive(Debug, Clone)]
+pub struct Paginate {
+    pub param: String,
+    pub start: i64,
+    /// JSON Pointer to each page's items.
+    pub items: String,
+    pub max_pages: u32,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Expect {
+    /// Acceptable statuses; empty means any.
+    pub status: Vec<u16>,
+    pub status_location: Option<Location>,
+    /// Lowercase header name → matcher on its value.
+    pub headers: Vec<(String, Matcher)>,
+    pub body: Option<Matcher>,
+    pub schema: Option<String>,
+    pub items: Option<Matcher>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Capture {
+    pub name: String,
+    pub source: CaptureSource,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaptureSource {
+    /// A JSON Pointer into the body.
+    Body(String),
+    /// A header, lowercase.
+    Header(String),
+}

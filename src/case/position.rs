@@ -1,0 +1,135 @@
+//! Where each node of a YAML file starts, by path (`cases[0].steps[2].expect.status`), so errors found after
+//! deserialising (undefined variable, missing schema, bad regex) still point at `file:line:col`.
+
+use std::collections::HashMap;
+
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+#[derive(Debug, Default)]
+pub struct PositionIndex {
+    values: HashMap<String, (usize, usize)>,
+    keys: HashMap<String, (usize, usize)>,
+}
+
+impl PositionIndex {
+    /// Indexes `source`; a file that does not parse gives an empty index (serde reports the syntax error).
+    pub fn build(source: &str) -> Self {
+        let mut builder = Builder::default();
+        let _ = Parser::new_from_str(source).load(&mut builder, false);
+        builder.index
+    }
+
+    /// Line and column (1-based) of the value at `path`, or of the nearest ancestor known.
+    pub fn value(&self, path: &str) -> (usize, usize) {
+        let mut p = path;
+        loop {
+            if let Some(pos) = self.values.get(p) {
+                return *pos;
+            }
+            match parent(p) {
+                Some(up) => p = up,
+                None => return (1, 1),
+            }
+        }
+    }
+
+    /// Line and column of the key naming `path` (falls back to its value).
+    pub fn key(&self, path: &str) -> (usize, usize) {
+        self.keys.get(path).copied().unwrap_or_else(|| self.value(path))
+    }
+}
+
+fn parent(path: &str) -> Option<&str> {
+    if path.is_empty() {
+        return None;
+    }
+    let cut = path.rfind(['.', '[']).unwrap_or(0);
+    Some(&path[..cut])
+}
+
+enum Frame {
+    Map { path: String, pending_key: Option<String> },
+    Seq { path: String, next: usize },
+}
+
+#[derive(Default)]
+struct Builder {
+    index: PositionIndex,
+    stack: Vec<Frame>,
+}
+
+impl Builder {
+    /// The path of the node that starts now, or `None` when it is a mapping key.
+    fn enter(&mut self, scalar: Option<&str>, mark: Marker) -> Option<String> {
+        let pos = (mark.line(), mark.col() + 1);
+        let path = match self.stack.last_mut() {
+            None => String::new(),
+            Some(Frame::Seq { path, next }) => {
+                let p = format!("{path}[{next}]");
+                *next += 1;
+                p
+            }
+            Some(Frame::Map { path, pending_key }) => match pending_key.take() {
+                Some(key) => {
+                    if path.is_empty() {
+                        key
+                    } else {
+                        format!("{path}.{key}")
+                    }
+                }
+                None => {
+                    let key = scalar.unwrap_or("?").to_string();
+                    let full = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
+                    self.index.keys.insert(full, pos);
+                    *pending_key = Some(key);
+                    return None;
+                }
+            },
+        };
+        self.index.values.entry(path.clone()).or_insert(pos);
+        Some(path)
+    }
+}
+
+impl MarkedEventReceiver for Builder {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        match ev {
+            Event::Scalar(value, ..) => {
+                self.enter(Some(&value), mark);
+            }
+            Event::Alias(_) => {
+                self.enter(None, mark);
+            }
+            Event::SequenceStart(..) => {
+                let path = self.enter(None, mark).unwrap_or_default();
+                self.stack.push(Frame::Seq { path, next: 0 });
+            }
+            Event::MappingStart(..) => {
+                let path = self.enter(None, mark).unwrap_or_default();
+                self.stack.push(Frame::Map { path, pending_key: None });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                self.stack.pop();
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_point_at_values_and_keys() {
+        let src = "cases:\n  - name: a\n    steps:\n      - request: {method: GET, path: /x}\n        expect:\n          status: 200\n";
+        let index = PositionIndex::build(src);
+        assert_eq!(index.value("cases[0].name"), (2, 11));
+        assert_eq!(index.key("cases[0].steps[0].expect.status"), (6, 11));
+        assert_eq!(index.value("cases[0].steps[0].expect.status"), (6, 19));
+        assert_eq!(index.value("cases[0].steps[0].request.path"), (4, 43));
+        // Unknown paths fall back to the nearest ancestor.
+        assert_eq!(index.value("cases[0].steps[0].expect.body.x"), index.value("cases[0].steps[0].expect"));
+    }
+}

@@ -1,0 +1,531 @@
+//! Applies matchers to JSON values. Pure: (matcher, actual value, variables) → mismatches, each naming the JSON
+//! path that broke, plus an "expected view" of the document for a readable diff.
+
+use serde_json::Value;
+
+use crate::case::matcher::{CmpOp, JsonType, Matcher};
+use crate::run::vars::{RenderError, Vars, to_text};
+
+/// One place where the actual value broke the expectation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Mismatch {
+    /// `$.groups[0].name`
+    pub path: String,
+    pub expected: String,
+    /// `None` when the value is missing.
+    pub actual: Option<String>,
+}
+
+impl Mismatch {
+    pub fn message(&self) -> String {
+        match &self.actual {
+            Some(actual) => format!("{}: expected {}, got {}", self.path, self.expected, actual),
+            None => format!("{}: expected {}, but it is missing", self.path, self.expected),
+        }
+    }
+}
+
+/// Checks `actual` (None = absent) against `matcher`.
+pub fn check(matcher: &Matcher, actual: Option<&Value>, vars: &Vars) -> Result<Vec<Mismatch>, RenderError> {
+    let mut out = Vec::new();
+    Checker { vars }.node(matcher, actual, "$", &mut out)?;
+    Ok(out)
+}
+
+/// JSON path of a child: `$.a`, `$["odd key"]`, `$[3]`.
+pub fn child_path(path: &str, key: &str) -> String {
+    if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        format!("{path}.{key}")
+    } else {
+        format!("{path}[{key:?}]")
+    }
+}
+
+/// A short rendering of a value for messages.
+pub fn brief(value: &Value) -> String {
+    let text = value.to_string();
+    if text.chars().count() > 120 {
+        let cut: String = text.chars().take(117).collect();
+        format!("{cut}…")
+    } else {
+        text
+    }
+}
+
+struct Checker<'a> {
+    vars: &'a Vars,
+}
+
+impl Checker<'_> {
+    fn matches(&self, matcher: &Matcher, actual: Option<&Value>) -> Result<bool, RenderError> {
+        let mut scratch = Vec::new();
+        self.node(matcher, actual, "$", &mut scratch)?;
+        Ok(scratch.is_empty())
+    }
+
+    fn push(out: &mut Vec<Mismatch>, path: &str, expected: String, actual: Option<&Value>) {
+        out.push(Mismatch { path: path.to_string(), expected, actual: actual.map(brief) });
+    }
+
+    fn node(
+        &self,
+        matcher: &Matcher,
+        actual: Option<&Value>,
+        path: &str,
+        out: &mut Vec<Mismatch>,
+    ) -> Result<(), RenderError> {
+        match matcher {
+            Matcher::Absent => {
+                if let Some(v) = actual {
+                    out.push(Mismatch { path: path.into(), expected: "no such key".into(), actual: Some(brief(v)) });
+                }
+                return Ok(());
+            }
+            Matcher::Present => {
+                if actual.is_none() {
+                    Self::push(out, path, "the key to be present".into(), None);
+                }
+                return Ok(());
+            }
+            Matcher::Not(inner) => {
+                if self.matches(inner, actual)? {
+                    Self::push(out, path, format!("not {}", self.describe(inner)?), actual);
+                }
+                return Ok(());
+            }
+            Matcher::OneOf(options) => {
+                for option in options {
+                    if self.matches(option, actual)? {
+                        return Ok(());
+                    }
+                }
+                return Ok(Self::push(out, path, self.describe(matcher)?, actual));
+            }
+            _ => {}
+        }
+        let Some(actual) = actual else {
+            Self::push(out, path, self.describe(matcher)?, None);
+            return Ok(());
+        };
+        match matcher {
+            Matcher::Equals(expected) => {
+                let expected = self.vars.render_value(expected)?;
+                if !json_equal(&expected, actual) {
+                    Self::push(out, path, brief(&expected), Some(actual));
+                }
+            }
+            Matcher::Object { fields, strict } => {
+                let Some(map) = actual.as_object() else {
+                    return Ok(Self::push(out, path, "an object".into(), Some(actual)));
+                };
+                for (key, m) in fields {
+                    self.node(m, map.get(key), &child_path(path, key), out)?;
+                }
+                if *strict {
+                    for key in map.keys().filter(|k| !fields.iter().any(|(f, _)| f == *k)) {
+                        Self::push(out, &child_path(path, key), "no such key (strict match)".into(), map.get(key));
+                    }
+                }
+            }
+            Matcher::Array { items, .. } => {
+                let Some(array) = actual.as_array() else {
+                    return Ok(Self::push(out, path, "an array".into(), Some(actual)));
+                };
+                if array.len() != items.len() {
+                    out.push(Mismatch {
+                        path: path.into(),
+                        expected: format!("an array of {} element(s)", items.len()),
+                        actual: Some(format!("{} element(s): {}", array.len(), brief(actual))),
+                    });
+                }
+                for (i, (m, v)) in items.iter().zip(array).enumerate() {
+                    self.node(m, Some(v), &format!("{path}[{i}]"), out)?;
+                }
+            }
+            Matcher::Type(t) => {
+                if !has_type(actual, *t) {
+                    Self::push(out, path, format!("a value of type {}", t.name()), Some(actual));
+                }
+            }
+            Matcher::Regex(re) => match actual.as_str() {
+                Some(s) if re.0.is_match(s) => {}
+                _ => Self::push(out, path, self.describe(matcher)?, Some(actual)),
+            },
+            Matcher::Len { min, max } => {
+                let len = match actual {
+                    Value::String(s) => Some(s.chars().count()),
+                    Value::Array(a) => Some(a.len()),
+                    Value::Object(o) => Some(o.len()),
+                    _ => None,
+                };
+                let ok = len.is_some_and(|n| min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m));
+                if !ok {
+                    let got = match len {
+                        Some(n) => format!("length {n}: {}", brief(actual)),
+                        None => brief(actual),
+                    };
+                    out.push(Mismatch { path: path.into(), expected: self.describe(matcher)?, actual: Some(got) });
+                }
+            }
+            Matcher::Contains(wanted) | Matcher::NotContains(wanted) => {
+                let negate = matches!(matcher, Matcher::NotContains(_));
+                for w in wanted {
+                    let found = match actual {
+                        Value::Array(items) => {
+                            let mut any = false;
+                            for item in items {
+                                if self.matches(w, Some(item))? {
+                                    any = true;
+                                    break;
+                                }
+                            }
+                            Some(any)
+                        }
+                        Value::String(s) => match w {
+                            Matcher::Equals(v) => Some(s.contains(&to_text(&self.vars.render_value(v)?))),
+                            _ => None,
+                        },
+                        _ => None,
+                    };
+                    match (found, negate) {
+                        (Some(true), false) | (Some(false), true) => {}
+                        (Some(_), _) => {
+                            let verb = if negate { "no element matching" } else { "an element matching" };
+                            Self::push(out, path, format!("{verb} {}", self.describe(w)?), Some(actual));
+                        }
+                        (None, _) => {
+                            Self::push(out, path, "an array (or a string and a text to look for)".into(), Some(actual))
+                        }
+                    }
+                }
+            }
+            Matcher::ContainsInOrder(wanted) => {
+                let Some(array) = actual.as_array() else {
+                    return Ok(Self::push(out, path, "an array".into(), Some(actual)));
+                };
+                let mut next = 0;
+                for (i, w) in wanted.iter().enumerate() {
+                    let mut found = None;
+                    for (j, item) in array.iter().enumerate().skip(next) {
+                        if self.matches(w, Some(item))? {
+                            found = Some(j);
+                            break;
+                        }
+                    }
+                    match found {
+                        Some(j) => next = j + 1,
+                        None => {
+                            let where_ =
+                                if i == 0 { String::new() } else { format!(" after the match for item {}", i - 1) };
+                            Self::push(
+                                out,
+                                path,
+                                format!("an element matching {}{where_} (in order)", self.describe(w)?),
+                                Some(actual),
+                            );
+                            break;
+                        }
+                    }
+                }
+            }
+            Matcher::Unordered(wanted) => {
+                let Some(array) = actual.as_array() else {
+                    return Ok(Self::push(out, path, "an array".into(), Some(actual)));
+                };
+                if !self.unordered_match(wanted, array)? {
+                    Self::push(out, path, self.describe(matcher)?, Some(actual));
+                }
+            }
+            Matcher::Compare(op, bound) => {
+                let bound = self.vars.render_value(bound)?;
+                let ordering = match (actual, &bound) {
+                    (Value::Number(a), Value::Number(b)) => {
+                        a.as_f64().zip(b.as_f64()).and_then(|(a, b)| a.partial_cmp(&b))
+                    }
+                    (Value::String(a), Value::String(b)) => Some(a.cmp(b)),
+                    _ => None,
+                };
+                let ok = ordering.is_some_and(|o| match op {
+                    CmpOp::Gt => o.is_gt(),
+                    CmpOp::Ge => o.is_ge(),
+                    CmpOp::Lt => o.is_lt(),
+                    CmpOp::Le => o.is_le(),
+                });
+                if !ok {
+                    Self::push(out, path, format!("a value {} {}", op.symbol(), brief(&bound)), Some(actual));
+                }
+            }
+            Matcher::Each(inner) => {
+                let Some(array) = actual.as_array() else {
+                    return Ok(Self::push(out, path, "an array".into(), Some(actual)));
+                };
+                for (i, item) in array.iter().enumerate() {
+                    self.node(inner, Some(item), &format!("{path}[{i}]"), out)?;
+                }
+            }
+            Matcher::All(all) => {
+                for m in all {
+                    self.node(m, Some(actual), path, out)?;
+                }
+            }
+            Matcher::Absent | Matcher::Present | Matcher::Not(_) | Matcher::OneOf(_) => unreachable!("handled above"),
+        }
+        Ok(())
+    }
+
+    /// Whether each matcher can be paired with a distinct element (bipartite matching by augmenting paths).
+    fn unordered_match(&self, wanted: &[Matcher], array: &[Value]) -> Result<bool, RenderError> {
+        if wanted.len() != array.len() {
+            return Ok(false);
+        }
+        let mut fits = vec![vec![false; array.len()]; wanted.len()];
+        for (i, w) in wanted.iter().enumerate() {
+            for (j, v) in array.iter().enumerate() {
+                fits[i][j] = self.matches(w, Some(v))?;
+            }
+        }
+        fn augment(i: usize, fits: &[Vec<bool>], seen: &mut [bool], owner: &mut [Option<usize>]) -> bool {
+            for j in 0..fits[i].len() {
+                if fits[i][j] && !seen[j] {
+                    seen[j] = true;
+                    if owner[j].is_none_or(|k| augment(k, fits, seen, owner)) {
+                        owner[j] = Some(i);
+                        return true;
+                    }
+                }
+            }
+            false
+        }
+        let mut owner = vec![None; array.len()];
+        for i in 0..wanted.len() {
+            let mut seen = vec![false; array.len()];
+            if !augment(i, &fits, &mut seen, &mut owner) {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// What a matcher expects, in words.
+    fn describe(&self, matcher: &Matcher) -> Result<String, RenderError> {
+        Ok(match matcher {
+            Matcher::Equals(v) => brief(&self.vars.render_value(v)?),
+            Matcher::Object { strict: true, .. } => "an object with exactly the listed keys".into(),
+            Matcher::Object { .. } => "an object".into(),
+            Matcher::Array { items, .. } => format!("an array of {} element(s)", items.len()),
+            Matcher::Type(t) => format!("a value of type {}", t.name()),
+            Matcher::Regex(re) => format!("a string matching /{}/", re.0.as_str()),
+            Matcher::OneOf(options) => {
+                let parts: Result<Vec<String>, _> = options.iter().map(|o| self.describe(o)).collect();
+                format!("one of [{}]", parts?.join(", "))
+            }
+            Matcher::Absent => "no such key".into(),
+            Matcher::Present => "any value".into(),
+            Matcher::Len { min, max } => match (min, max) {
+                (Some(a), Some(b)) if a == b => format!("length {a}"),
+                (Some(a), Some(b)) => format!("length {a}..={b}"),
+                (Some(a), None) => format!("length >= {a}"),
+                (None, Some(b)) => format!("length <= {b}"),
+                (None, None) => "any length".into(),
+            },
+            Matcher::Contains(items) => format!("containing {} item(s)", items.len()),
+            Matcher::NotContains(items) => format!("containing none of {} item(s)", items.len()),
+            Matcher::ContainsInOrder(items) => format!("containing {} item(s) in order", items.len()),
+            Matcher::Unordered(items) => {
+                let parts: Result<Vec<String>, _> = items.iter().map(|o| self.describe(o)).collect();
+                format!("the elements [{}] in any order", parts?.join(", "))
+            }
+            Matcher::Compare(op, v) => format!("a value {} {}", op.symbol(), brief(&self.vars.render_value(v)?)),
+            Matcher::Each(inner) => format!("every element {}", self.describe(inner)?),
+            Matcher::Not(inner) => format!("not {}", self.describe(inner)?),
+            Matcher::All(all) => {
+                let parts: Result<Vec<String>, _> = all.iter().map(|o| self.describe(o)).collect();
+                parts?.join(" and ")
+            }
+        })
+    }
+
+    /// The actual document rewritten as the expectation would have it: equal where it matched, expected values
+    /// where it did not, so a line diff of (view, actual) shows exactly the mismatches.
+    fn view(&self, matcher: &Matcher, actual: Option<&Value>) -> Result<Option<Value>, RenderError> {
+        Ok(match matcher {
+            Matcher::Absent => None,
+            Matcher::Equals(v) => Some(self.vars.render_value(v)?),
+            Matcher::Object { fields, strict } => {
+                let mut map = match actual {
+                    Some(Value::Object(m)) if !*strict => m.clone(),
+                    _ => serde_json::Map::new(),
+                };
+                let actual_map = actual.and_then(Value::as_object);
+                for (key, m) in fields {
+                    match self.view(m, actual_map.and_then(|a| a.get(key)))? {
+                        Some(v) => {
+                            map.insert(key.clone(), v);
+                        }
+                        None => {
+                            map.remove(key);
+                        }
+                    }
+                }
+                // Keep the actual key order so the diff lines up.
+                if let Some(actual_map) = actual_map {
+                    let mut ordered = serde_json::Map::new();
+                    for key in actual_map.keys() {
+                        if let Some(v) = map.remove(key) {
+                            ordered.insert(key.clone(), v);
+                        }
+                    }
+                    ordered.extend(map);
+                    map = ordered;
+                }
+                Some(Value::Object(map))
+            }
+            Matcher::Array { items, .. } => {
+                let actual_items = actual.and_then(Value::as_array);
+                let mut out = Vec::new();
+                for (i, m) in items.iter().enumerate() {
+                    if let Some(v) = self.view(m, actual_items.and_then(|a| a.get(i)))? {
+                        out.push(v);
+                    }
+                }
+                Some(Value::Array(out))
+            }
+            Matcher::Each(inner) => match actual.and_then(Value::as_array) {
+                Some(items) => Some(Value::Array(
+                    items
+                        .iter()
+                        .map(|v| Ok(self.view(inner, Some(v))?.unwrap_or(Value::Null)))
+                        .collect::<Result<_, _>>()?,
+                )),
+                None => Some(Value::String(format!("<{}>", self.describe(matcher)?))),
+            },
+            other => {
+                if self.matches(other, actual)? {
+                    actual.cloned()
+                } else {
+                    Some(Value::String(format!("<{}>", self.describe(other)?)))
+                }
+            }
+        })
+    }
+}
+
+/// The expected document as a view over the actual one (see `Checker::view`); `None` when it should be absent.
+pub fn expected_view(matcher: &Matcher, actual: Option<&Value>, vars: &Vars) -> Result<Option<Value>, RenderError> {
+    Checker { vars }.view(matcher, actual)
+}
+
+fn has_type(value: &Value, t: JsonType) -> bool {
+    match t {
+        JsonType::String => value.is_string(),
+        JsonType::Number => value.is_number(),
+        JsonType::Integer => value.is_i64() || value.is_u64() || value.as_f64().is_some_and(|f| f.fract() == 0.0),
+        JsonType::Boolean => value.is_boolean(),
+        JsonType::Array => value.is_array(),
+        JsonType::Object => value.is_object(),
+        JsonType::Null => value.is_null(),
+    }
+}
+
+/// Equality where numbers compare by value (1 == 1.0) and objects ignore key order.
+pub fn json_equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x == y || x.as_f64().zip(y.as_f64()).is_some_and(|(x, y)| x == y),
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_equal(a, b)),
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
+        }
+        _ => a == b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::matcher::MatcherBuilder;
+    use crate::run::vars::Generators;
+    use serde_json::json;
+    use std::sync::Arc;
+
+    fn matcher(yaml: &str, strict: bool) -> Matcher {
+        let value: serde_yaml::Value = serde_yaml::from_str(yaml).unwrap();
+        let mut b = MatcherBuilder::new();
+        b.build(&value, strict, "body").unwrap_or_else(|| panic!("{:?}", b.errors))
+    }
+
+    fn vars() -> Vars {
+        let mut v = Vars::new(Arc::new(Generators::new()));
+        v.set("group_id", json!("01ABC"));
+        v.set("t0", json!("2024-06-06T08:59:22.156Z"));
+        v
+    }
+
+    fn mismatches(yaml: &str, actual: Value) -> Vec<String> {
+        check(&matcher(yaml, false), Some(&actual), &vars()).unwrap().iter().map(Mismatch::message).collect()
+    }
+
+    #[test]
+    fn partial_objects_ignore_other_keys_and_name_the_path() {
+        assert!(mismatches("{id: '{{group_id}}', size: 2}", json!({"id": "01ABC", "size": 2.0, "x": 1})).is_empty());
+        assert_eq!(
+            mismatches("{groups: [{size: 2}]}", json!({"groups": [{"size": 3}]})),
+            ["$.groups[0].size: expected 2, got 3"]
+        );
+    }
+
+    #[test]
+    fn strict_refuses_unlisted_keys() {
+        let m = matcher("{id: x}", true);
+        let out = check(&m, Some(&json!({"id": "x", "name": "n"})), &vars()).unwrap();
+        assert_eq!(out[0].message(), "$.name: expected no such key (strict match), got \"n\"");
+    }
+
+    #[test]
+    fn absent_and_present() {
+        assert!(mismatches("{name: !absent}", json!({"id": 1})).is_empty());
+        assert_eq!(mismatches("{name: !absent}", json!({"name": "x"})), ["$.name: expected no such key, got \"x\""]);
+        assert_eq!(
+            mismatches("{name: !present}", json!({})),
+            ["$.name: expected the key to be present, but it is missing"]
+        );
+    }
+
+    #[test]
+    fn value_matchers() {
+        assert!(mismatches("!regex '^\\d+$'", json!("123")).len() == 0);
+        assert_eq!(
+            mismatches("!regex '^\\d+$'", json!("+123")),
+            ["$: expected a string matching /^\\d+$/, got \"+123\""]
+        );
+        assert_eq!(mismatches("!type integer", json!("1")), ["$: expected a value of type integer, got \"1\""]);
+        assert!(mismatches("!one_of [1, 2]", json!(2)).is_empty());
+        assert_eq!(mismatches("!len {max: 2}", json!([1, 2, 3])), ["$: expected length <= 2, got length 3: [1,2,3]"]);
+        assert!(mismatches("!gt '{{t0}}'", json!("2024-06-06T09:19:58.147Z")).is_empty());
+        assert_eq!(mismatches("!le 100", json!(101)), ["$: expected a value <= 100, got 101"]);
+        assert!(mismatches("!match {type: array, each: !regex '^4'}", json!(["46", "47"])).is_empty());
+        assert_eq!(mismatches("!each !type string", json!(["a", 1])), ["$[1]: expected a value of type string, got 1"]);
+        assert!(mismatches("!not {size: 0}", json!({"size": 1})).is_empty());
+    }
+
+    #[test]
+    fn array_matchers() {
+        assert!(mismatches("!contains ['46']", json!(["47", "46"])).is_empty());
+        assert_eq!(mismatches("!not_contains ['46']", json!(["47", "46"])).len(), 1);
+        assert!(mismatches("!unordered [a, b, b]", json!(["b", "a", "b"])).is_empty());
+        assert_eq!(mismatches("!unordered [a, b]", json!(["a", "a"])).len(), 1);
+        assert!(
+            mismatches("!contains_in_order [{id: 3}, {id: 1}]", json!([{"id": 3}, {"id": 2}, {"id": 1}])).is_empty()
+        );
+        assert_eq!(mismatches("!contains_in_order [{id: 1}, {id: 3}]", json!([{"id": 3}, {"id": 1}])).len(), 1);
+        assert_eq!(mismatches("[1, 2]", json!([1])), ["$: expected an array of 2 element(s), got 1 element(s): [1]"]);
+        assert!(mismatches("!contains 'ound'", json!("not found")).is_empty());
+    }
+
+    #[test]
+    fn the_expected_view_differs_only_where_the_match_failed() {
+        let m = matcher("{name: !absent, size: 2, id: !type string}", false);
+        let actual = json!({"id": "x", "name": "n", "size": 3, "created_at": "t"});
+        let view = expected_view(&m, Some(&actual), &vars()).unwrap().unwrap();
+        assert_eq!(view, json!({"id": "x", "size": 2, "created_at": "t"}));
+    }
+}

@@ -1,0 +1,30 @@
+//! The Groups routes under `/xms/v1/{service_plan_id}`, wrapped in authentication.
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::middleware;
+use axum::routing::{any, get};
+
+use super::handlers::{SinchState, authenticate, create, delete, list, members, not_found, replace, retrieve, update};
+use super::seed::seed;
+use super::store::GroupStore;
+use crate::reference::ServerConfig;
+
+/// The Sinch router. Unknown paths under `/xms` are 404 here (after authentication) rather than in a
+/// fallback, because the Xero router is merged into the same app and only one of them may own the fallback.
+pub fn router(config: ServerConfig) -> Router {
+    let mut store = GroupStore::new(config.clone());
+    if config.with_data {
+        seed(&mut store);
+    }
+    let state = Arc::new(SinchState::new(config, store));
+    Router::new()
+        .route("/xms/v1/{service_plan_id}/groups", get(list).post(create))
+        .route("/xms/v1/{service_plan_id}/groups/{group_id}", get(retrieve).post(update).put(replace).delete(delete))
+        .route("/xms/v1/{service_plan_id}/groups/{group_id}/members", get(members))
+        .route("/xms", any(not_found))
+        .route("/xms/{*rest}", any(not_found))
+        .layer(middleware::from_fn_with_state(state.clone(), authenticate))
+        .with_state(state)
+}

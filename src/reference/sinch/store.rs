@@ -1,0 +1,246 @@
+//! The in-memory group store: the groups of the one configured service plan, and every rule that needs
+//! more than one group at a time (child groups, name conflicts, copying members between groups).
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use chrono::{DateTime, Duration, DurationRound, Utc};
+
+use super::error::SinchError;
+use super::validate::{AutoUpdate, Change, GroupFields, UpdateFields};
+use crate::reference::ServerConfig;
+
+#[derive(Debug, Clone)]
+pub(crate) struct Group {
+    pub id: String,
+    /// Creation order. Timestamps can tie within a millisecond; this never does, so list order is total.
+    pub seq: u64,
+    pub name: Option<String>,
+    /// Own members, normalised. Sorted so `/members` is stable from one call to the next.
+    pub members: BTreeSet<String>,
+    /// Only grows under the `sinch-duplicate-adds-counted` fault: duplicates it wrongly counts.
+    pub duplicates_counted: usize,
+    pub child_groups: Vec<String>,
+    pub auto_update: Option<AutoUpdate>,
+    pub created_at: DateTime<Utc>,
+    pub modified_at: DateTime<Utc>,
+}
+
+/// All groups; callers hold it behind one mutex so check-then-write sequences (name conflicts) are atomic.
+#[derive(Debug)]
+pub(crate) struct GroupStore {
+    config: ServerConfig,
+    groups: HashMap<String, Group>,
+    next_seq: u64,
+}
+
+/// Now, truncated to the millisecond precision the API renders, so a stored time round-trips exactly.
+pub(crate) fn now_ms() -> DateTime<Utc> {
+    let now = Utc::now();
+    now.duration_trunc(Duration::milliseconds(1)).unwrap_or(now)
+}
+
+/// A `modified_at` strictly after `previous`: clients order changes by it, and two updates can land in the
+/// same millisecond.
+fn next_modified(previous: DateTime<Utc>) -> DateTime<Utc> {
+    now_ms().max(previous + Duration::milliseconds(1))
+}
+
+impl GroupStore {
+    pub(crate) fn new(config: ServerConfig) -> Self {
+        Self { config, groups: HashMap::new(), next_seq: 0 }
+    }
+
+    pub(crate) fn config(&self) -> &ServerConfig {
+        &self.config
+    }
+
+    pub(crate) fn get(&self, id: &str) -> Option<&Group> {
+        self.groups.get(id)
+    }
+
+    /// Groups newest first, as the list operation documents.
+    pub(crate) fn newest_first(&self) -> Vec<&Group> {
+        let mut all: Vec<&Group> = self.groups.values().collect();
+        all.sort_by(|a, b| b.seq.cmp(&a.seq));
+        if self.config.fault_is("sinch-list-oldest-first") {
+            all.reverse();
+        }
+        all
+    }
+
+    /// Own members plus those of child groups, recursively. A deleted child counts as empty; `seen` stops
+    /// cycles, which replace could otherwise build.
+    pub(crate) fn effective_members(&self, id: &str) -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        let mut seen = HashSet::new();
+        self.collect_members(id, &mut seen, &mut out);
+        out
+    }
+
+    fn collect_members(&self, id: &str, seen: &mut HashSet<String>, out: &mut BTreeSet<String>) {
+        if !seen.insert(id.to_string()) {
+            return;
+        }
+        let Some(group) = self.groups.get(id) else { return };
+        out.extend(group.members.iter().cloned());
+        if self.config.fault_is("sinch-child-members-ignored") {
+            return;
+        }
+        for child in &group.child_groups {
+            self.collect_members(child, seen, out);
+        }
+    }
+
+    pub(crate) fn size(&self, group: &Group) -> usize {
+        self.effective_members(&group.id).len() + group.duplicates_counted
+    }
+
+    fn require_known(&self, id: &str) -> Result<(), SinchError> {
+        if self.groups.contains_key(id) { Ok(()) } else { Err(SinchError::UnknownGroup(id.to_string())) }
+    }
+
+    fn require_children(&self, children: &[String]) -> Result<(), SinchError> {
+        if self.config.fault_is("sinch-unknown-child-accepted") {
+            return Ok(());
+        }
+        children.iter().try_for_each(|id| self.require_known(id))
+    }
+
+    /// Names are unique among live groups; `except` is the group being renamed, which may keep its own name.
+    fn require_free_name(&self, name: Option<&str>, except: Option<&str>) -> Result<(), SinchError> {
+        let Some(name) = name else { return Ok(()) };
+        let taken = self.groups.values().any(|g| g.name.as_deref() == Some(name) && Some(g.id.as_str()) != except);
+        if taken && !self.config.fault_is("sinch-duplicate-name-accepted") {
+            return Err(SinchError::NameConflict(name.to_string()));
+        }
+        Ok(())
+    }
+
+    /// Distinct members of `list`, and how many entries a faulty server would count twice.
+    fn dedupe(&self, list: Vec<String>, existing: &BTreeSet<String>) -> (BTreeSet<String>, usize) {
+        let mut set = existing.clone();
+        let mut duplicates = 0;
+        for m in list {
+            if !set.insert(m) {
+                duplicates += 1;
+            }
+        }
+        let counted = if self.config.fault_is("sinch-duplicate-adds-counted") { duplicates } else { 0 };
+        (set, counted)
+    }
+
+    pub(crate) fn create(&mut self, fields: GroupFields) -> Result<&Group, SinchError> {
+        self.require_children(&fields.child_groups)?;
+        self.require_free_name(fields.name.as_deref(), None)?;
+        let now = now_ms();
+        let (members, duplicates_counted) = self.dedupe(fields.members, &BTreeSet::new());
+        let group = Group {
+            id: ulid::Ulid::generate().to_string(),
+            seq: 0,
+            name: fields.name,
+            members,
+            duplicates_counted,
+            child_groups: fields.child_groups,
+            auto_update: fields.auto_update,
+            created_at: now,
+            modified_at: now,
+        };
+        Ok(self.insert(group))
+    }
+
+    /// Stores `group` as the newest one.
+    pub(crate) fn insert(&mut self, mut group: Group) -> &Group {
+        group.seq = self.next_seq;
+        self.next_seq += 1;
+        let id = group.id.clone();
+        self.groups.entry(id).insert_entry(group).into_mut()
+    }
+
+    pub(crate) fn update(&mut self, id: &str, fields: UpdateFields) -> Result<&Group, SinchError> {
+        let Some(current) = self.groups.get(id) else { return Err(SinchError::NotFound) };
+        // Referenced groups are resolved before anything changes, so a 403 leaves the group untouched.
+        let copied_in = match &fields.add_from_group {
+            Some(from) => {
+                self.require_known(from)?;
+                self.effective_members(from)
+            }
+            None => BTreeSet::new(),
+        };
+        let taken_out = match &fields.remove_from_group {
+            Some(from) => {
+                self.require_known(from)?;
+                self.effective_members(from)
+            }
+            None => BTreeSet::new(),
+        };
+        if let Change::Set(name) = &fields.name {
+            self.require_free_name(Some(name), Some(id))?;
+        }
+        if self.config.fault_is("sinch-unknown-remove-rejected")
+            && let Some(stranger) = fields.remove.iter().find(|m| !current.members.contains(*m))
+        {
+            return Err(SinchError::Constraint(format!("'{stranger}' is not a member of the group")));
+        }
+
+        let mut adds = fields.add;
+        adds.extend(copied_in);
+        let (added, newly_counted) = self.dedupe(adds, &current.members);
+        let removes: HashSet<String> = fields.remove.into_iter().chain(taken_out).collect();
+        let members = if self.config.fault_is("sinch-adds-after-removes") {
+            let kept: BTreeSet<String> = current.members.difference(&BTreeSet::from_iter(removes)).cloned().collect();
+            kept.union(&added).cloned().collect()
+        } else {
+            added.into_iter().filter(|m| !removes.contains(m)).collect()
+        };
+
+        let null_name_ignored = self.config.fault_is("sinch-null-name-ignored");
+        let frozen = self.config.fault_is("sinch-modified-at-frozen");
+        let Some(group) = self.groups.get_mut(id) else { return Err(SinchError::NotFound) };
+        group.members = members;
+        group.duplicates_counted += newly_counted;
+        match fields.name {
+            Change::Keep => {}
+            Change::Clear if null_name_ignored => {}
+            Change::Clear => group.name = None,
+            Change::Set(name) => group.name = Some(name),
+        }
+        match fields.auto_update {
+            Change::Keep => {}
+            Change::Clear => group.auto_update = None,
+            Change::Set(auto) => group.auto_update = Some(auto),
+        }
+        if !frozen {
+            group.modified_at = next_modified(group.modified_at);
+        }
+        Ok(group)
+    }
+
+    pub(crate) fn replace(&mut self, id: &str, fields: GroupFields) -> Result<&Group, SinchError> {
+        let Some(current) = self.groups.get(id) else { return Err(SinchError::NotFound) };
+        let name = match fields.name {
+            None if self.config.fault_is("sinch-replace-keeps-name") => current.name.clone(),
+            name => name,
+        };
+        self.require_children(&fields.child_groups)?;
+        self.require_free_name(name.as_deref(), Some(id))?;
+        let (members, duplicates_counted) = self.dedupe(fields.members, &BTreeSet::new());
+        let frozen = self.config.fault_is("sinch-modified-at-frozen");
+        let Some(group) = self.groups.get_mut(id) else { return Err(SinchError::NotFound) };
+        group.name = name;
+        group.members = members;
+        group.duplicates_counted = duplicates_counted;
+        group.child_groups = fields.child_groups;
+        group.auto_update = fields.auto_update;
+        if !frozen {
+            group.modified_at = next_modified(group.modified_at);
+        }
+        Ok(group)
+    }
+
+    pub(crate) fn delete(&mut self, id: &str) -> Result<(), SinchError> {
+        if self.config.fault_is("sinch-delete-keeps-group") {
+            return self.groups.get(id).map(|_| ()).ok_or(SinchError::NotFound);
+        }
+        self.groups.remove(id).map(|_| ()).ok_or(SinchError::NotFound)
+    }
+}

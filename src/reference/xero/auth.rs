@@ -1,0 +1,41 @@
+//! The gate in front of every Xero route: bearer token first (401), then the `xero-tenant-id` header (403).
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use super::super::ServerConfig;
+use super::response::XeroError;
+use super::routes::AppState;
+
+pub(crate) async fn require(State(app): State<AppState>, request: Request, next: Next) -> Response {
+    match check(&app.config, request.headers()) {
+        Ok(()) => next.run(request).await,
+        Err(error) => app.ctx(request.headers()).error(&error).into_response(),
+    }
+}
+
+fn check(config: &ServerConfig, headers: &HeaderMap) -> Result<(), XeroError> {
+    let token = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|value| {
+        let (scheme, token) = value.trim().split_once(' ')?;
+        scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+    });
+    match token {
+        Some(token) if token == config.credentials.xero_token => {}
+        Some(token) if !token.is_empty() && config.fault_is("xero-any-token-accepted") => {}
+        _ => return Err(XeroError::Unauthorized),
+    }
+    // HeaderMap lookups ignore case, so `Xero-Tenant-Id` works as well.
+    match headers.get("xero-tenant-id") {
+        None if config.fault_is("xero-tenant-not-required") => Ok(()),
+        Some(tenant)
+            if String::from_utf8_lossy(tenant.as_bytes())
+                .trim()
+                .eq_ignore_ascii_case(&config.credentials.xero_tenant_id) =>
+        {
+            Ok(())
+        }
+        _ => Err(XeroError::Forbidden),
+    }
+}

@@ -1,0 +1,274 @@
+//! How Xero answers: the success envelope, the error bodies (one `XeroError` enum), JSON or XML by `Accept`.
+
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value, json};
+use uuid::Uuid;
+
+use super::super::ServerConfig;
+
+/// The `ProviderName` of every envelope (Xero puts the calling app's name there).
+pub(crate) const PROVIDER_NAME: &str = "conform reference server";
+/// Body of every 404, exactly as Xero sends it (plain text, not JSON).
+pub(crate) const NOT_FOUND_TEXT: &str = "The resource you're looking for cannot be found";
+const JSON: &str = "application/json; charset=utf-8";
+const XML: &str = "text/xml; charset=utf-8";
+const TEXT: &str = "text/plain; charset=utf-8";
+
+/// Everything that stops a request, each rendered as the body Xero gives it.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub(crate) enum XeroError {
+    #[error("missing or wrong bearer token")]
+    Unauthorized,
+    #[error("missing or wrong xero-tenant-id")]
+    Forbidden,
+    #[error("no such resource")]
+    NotFound,
+    /// Entities that failed validation, each echoed with its `ValidationErrors`.
+    #[error("validation failed")]
+    Validation(Vec<Value>),
+    /// The request as a whole is unusable (bad JSON, bad `where`): a ValidationException without elements.
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("request body too large")]
+    TooLarge,
+}
+
+/// The representation the client asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
+    Json,
+    Xml,
+}
+
+impl Format {
+    /// JSON only when `Accept` names `application/json` (or `application/*`); anything else, `*/*` and no
+    /// header included, gets Xero's default, XML.
+    pub(crate) fn from_headers(headers: &HeaderMap) -> Self {
+        let wants_json = headers.get_all(header::ACCEPT).iter().filter_map(|v| v.to_str().ok()).any(|value| {
+            value.split(',').any(|range| {
+                let mut parts = range.split(';').map(str::trim);
+                let media = parts.next().unwrap_or("").to_ascii_lowercase();
+                let refused = parts
+                    .any(|p| p.strip_prefix("q=").and_then(|q| q.trim().parse::<f32>().ok()).is_some_and(|q| q <= 0.0));
+                (media == "application/json" || media == "application/*") && !refused
+            })
+        });
+        if wants_json { Format::Json } else { Format::Xml }
+    }
+}
+
+/// A finished response, kept as data so an idempotent request can be answered again byte for byte.
+#[derive(Debug, Clone)]
+pub(crate) struct Rendered {
+    pub status: StatusCode,
+    pub content_type: Option<&'static str>,
+    pub body: Vec<u8>,
+    pub correlation_id: Option<String>,
+}
+
+impl Rendered {
+    pub(crate) fn no_content() -> Self {
+        Self { status: StatusCode::NO_CONTENT, content_type: None, body: Vec::new(), correlation_id: None }
+    }
+
+    fn text(status: StatusCode, text: &str) -> Self {
+        Self { status, content_type: Some(TEXT), body: text.as_bytes().to_vec(), correlation_id: None }
+    }
+
+    fn json(status: StatusCode, value: &Value) -> Self {
+        let body = serde_json::to_vec(value).unwrap_or_default();
+        Self { status, content_type: Some(JSON), body, correlation_id: None }
+    }
+}
+
+impl IntoResponse for Rendered {
+    fn into_response(self) -> Response {
+        let mut response = (self.status, self.body).into_response();
+        let headers = response.headers_mut();
+        match self.content_type {
+            Some(content_type) => headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            None => headers.remove(header::CONTENT_TYPE),
+        };
+        if let Some(id) = self.correlation_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+            headers.insert("xero-correlation-id", id);
+        }
+        response
+    }
+}
+
+/// What every handler needs to render: the server's configuration (for faults) and the client's format.
+#[derive(Clone, Copy)]
+pub(crate) struct Ctx<'a> {
+    pub config: &'a ServerConfig,
+    pub format: Format,
+}
+
+impl Ctx<'_> {
+    /// `{"Id", "Status":"OK", "ProviderName", "DateTimeUTC", key: items}` with a matching `Xero-Correlation-Id`.
+    pub(crate) fn envelope(&self, key: &str, items: Vec<Value>) -> Rendered {
+        let id = Uuid::new_v4().to_string();
+        let now = chrono::Utc::now();
+        let date = if self.format == Format::Xml || self.config.fault_is("xero-datetime-iso") {
+            now.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+        } else {
+            format!("/Date({})/", now.timestamp_millis())
+        };
+        let mut envelope = Map::new();
+        envelope.insert("Id".into(), Value::String(id.clone()));
+        envelope.insert("Status".into(), "OK".into());
+        envelope.insert("ProviderName".into(), PROVIDER_NAME.into());
+        envelope.insert("DateTimeUTC".into(), Value::String(date));
+        envelope.insert(key.into(), Value::Array(items));
+        let envelope = Value::Object(envelope);
+        let mut rendered = match self.format {
+            Format::Json => Rendered::json(StatusCode::OK, &envelope),
+            Format::Xml => Rendered::xml(StatusCode::OK, "Response", &envelope),
+        };
+        rendered.correlation_id =
+            Some(if self.config.fault_is("xero-correlation-id-mismatch") { Uuid::new_v4().to_string() } else { id });
+        rendered
+    }
+
+    /// The body Xero sends for `error`.
+    pub(crate) fn error(&self, error: &XeroError) -> Rendered {
+        match error {
+            XeroError::Unauthorized => problem(StatusCode::UNAUTHORIZED, "Unauthorized", "AuthorizationUnsuccessful"),
+            XeroError::Forbidden => problem(StatusCode::FORBIDDEN, "Forbidden", "AuthenticationUnsuccessful"),
+            XeroError::NotFound if self.config.fault_is("xero-404-json") => Rendered::json(
+                StatusCode::NOT_FOUND,
+                &json!({"Type": null, "Title": "NotFound", "Status": 404, "Detail": NOT_FOUND_TEXT}),
+            ),
+            XeroError::NotFound => Rendered::text(StatusCode::NOT_FOUND, NOT_FOUND_TEXT),
+            XeroError::TooLarge => Rendered::text(StatusCode::PAYLOAD_TOO_LARGE, "The request body is too large."),
+            XeroError::Validation(elements) => self.api_exception("A validation exception occurred", elements.clone()),
+            XeroError::BadRequest(message) => self.api_exception(message, Vec::new()),
+        }
+    }
+
+    /// Renders `result`, whichever way it went.
+    pub(crate) fn finish(&self, result: Result<Rendered, XeroError>) -> Rendered {
+        result.unwrap_or_else(|error| self.error(&error))
+    }
+
+    fn api_exception(&self, message: &str, elements: Vec<Value>) -> Rendered {
+        let mut body = Map::new();
+        body.insert("ErrorNumber".into(), 10.into());
+        body.insert("Type".into(), "ValidationException".into());
+        body.insert("Message".into(), message.into());
+        if !self.config.fault_is("xero-validation-no-elements") {
+            body.insert("Elements".into(), Value::Array(elements));
+        }
+        let body = Value::Object(body);
+        match self.format {
+            Format::Json => Rendered::json(StatusCode::BAD_REQUEST, &body),
+            Format::Xml => Rendered::xml(StatusCode::BAD_REQUEST, "ApiException", &body),
+        }
+    }
+}
+
+/// The RFC 7807-style body Xero's identity layer sends for 401 and 403, always JSON.
+fn problem(status: StatusCode, title: &str, detail: &str) -> Rendered {
+    let body = json!({
+        "Type": null,
+        "Title": title,
+        "Status": status.as_u16(),
+        "Detail": detail,
+        "Instance": Uuid::new_v4().to_string(),
+        "Extensions": {},
+    });
+    let mut rendered = Rendered::json(status, &body);
+    rendered.content_type = Some("application/json");
+    rendered
+}
+
+impl Rendered {
+    /// A minimal XML rendering of `value`: objects become elements, arrays wrap one element per item, named by
+    /// the singular of the array's name (`ContactGroups` → `ContactGroup`), as Xero's XML does.
+    fn xml(status: StatusCode, root: &str, value: &Value) -> Self {
+        let mut out = String::new();
+        write_xml(&mut out, root, value);
+        Self { status, content_type: Some(XML), body: out.into_bytes(), correlation_id: None }
+    }
+}
+
+fn write_xml(out: &mut String, name: &str, value: &Value) {
+    match value {
+        Value::Null => {}
+        Value::Array(items) if items.is_empty() => out.push_str(&format!("<{name} />")),
+        Value::Array(items) => {
+            out.push_str(&format!("<{name}>"));
+            let item_name = singular(name);
+            for item in items {
+                write_xml(out, item_name, item);
+            }
+            out.push_str(&format!("</{name}>"));
+        }
+        Value::Object(map) => {
+            out.push_str(&format!("<{name}>"));
+            for (key, item) in map {
+                write_xml(out, key, item);
+            }
+            out.push_str(&format!("</{name}>"));
+        }
+        Value::String(text) => out.push_str(&format!("<{name}>{}</{name}>", escape(text))),
+        Value::Bool(_) | Value::Number(_) => out.push_str(&format!("<{name}>{value}</{name}>")),
+    }
+}
+
+fn singular(plural: &str) -> &str {
+    match plural {
+        "Elements" => "DataContractBase",
+        "Addresses" => "Address",
+        _ => plural.strip_suffix('s').unwrap_or("Item"),
+    }
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Characters XML 1.0 cannot carry at all; dropping them keeps the document well-formed.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accept(value: &str) -> Format {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::ACCEPT, HeaderValue::from_str(value).expect("header"));
+        Format::from_headers(&headers)
+    }
+
+    #[test]
+    fn json_only_when_asked_for() {
+        assert_eq!(accept("application/json"), Format::Json);
+        assert_eq!(accept("text/html, application/json;q=0.9"), Format::Json);
+        assert_eq!(accept("application/*"), Format::Json);
+        assert_eq!(accept("application/json;q=0"), Format::Xml);
+        assert_eq!(accept("*/*"), Format::Xml);
+        assert_eq!(Format::from_headers(&HeaderMap::new()), Format::Xml);
+    }
+
+    #[test]
+    fn xml_wraps_arrays_and_escapes() {
+        let mut out = String::new();
+        write_xml(&mut out, "Response", &json!({"ContactGroups": [{"Name": "A & <B>", "Contacts": []}]}));
+        assert_eq!(
+            out,
+            "<Response><ContactGroups><ContactGroup><Name>A &amp; &lt;B&gt;</Name><Contacts /></ContactGroup>\
+             </ContactGroups></Response>"
+        );
+    }
+}

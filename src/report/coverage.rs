@@ -1,0 +1,221 @@
+//! Requirement coverage: which catalogue requirements the loaded cases name, and how they fared in a run.
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use crate::case::{CaseId, CheckLevel, Suite};
+use crate::run::result::{CaseResult, Outcome};
+
+/// How a requirement stands after a run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CoverageStatus {
+    /// Every case naming it that ran passed (at least one ran).
+    Passed,
+    /// A case naming it failed or errored.
+    Failed,
+    /// Cases name it, but none of them ran (filtered out or skipped).
+    NotRun,
+    /// Checkable, but no case names it.
+    Unchecked,
+    /// A black-box client cannot check it (`check: none`).
+    Uncheckable,
+}
+
+impl CoverageStatus {
+    /// The word reports show: `passed`, `not run`, …
+    pub fn label(self) -> &'static str {
+        match self {
+            CoverageStatus::Passed => "passed",
+            CoverageStatus::Failed => "failed",
+            CoverageStatus::NotRun => "not run",
+            CoverageStatus::Unchecked => "unchecked",
+            CoverageStatus::Uncheckable => "uncheckable",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RequirementCoverage {
+    pub id: String,
+    pub summary: String,
+    pub check: CheckLevel,
+    /// Ids (`suite::file::case`) of every loaded case naming the requirement, in load order.
+    pub cases: Vec<String>,
+    pub status: CoverageStatus,
+}
+
+/// One suite's catalogue against its cases.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SuiteCoverage {
+    pub suite: String,
+    pub title: String,
+    /// Requirements a black-box client can check (`check: full` or `partial`).
+    pub checkable: usize,
+    /// Checkable requirements named by at least one case.
+    pub checked: usize,
+    pub passed: usize,
+    pub failed: usize,
+    pub not_run: usize,
+    pub requirements: Vec<RequirementCoverage>,
+}
+
+impl SuiteCoverage {
+    /// `sinch: 52/52 requirements checked, 52 passed`, plus `, 1 failed` and `, 3 not run` when non-zero.
+    pub fn summary_line(&self) -> String {
+        let mut line =
+            format!("{}: {}/{} requirements checked, {} passed", self.suite, self.checked, self.checkable, self.passed);
+        if self.failed > 0 {
+            line.push_str(&format!(", {} failed", self.failed));
+        }
+        if self.not_run > 0 {
+            line.push_str(&format!(", {} not run", self.not_run));
+        }
+        line
+    }
+
+    /// Checkable requirements that no case names.
+    pub fn unchecked(&self) -> impl Iterator<Item = &RequirementCoverage> {
+        self.requirements.iter().filter(|r| r.status == CoverageStatus::Unchecked)
+    }
+}
+
+/// Coverage of every suite that has a catalogue. Cases are taken from `suites` (all loaded cases, run or
+/// not); `results` says which of them ran and how.
+pub fn compute(suites: &[Suite], results: &[CaseResult]) -> Vec<SuiteCoverage> {
+    let outcomes: HashMap<&CaseId, Outcome> = results.iter().map(|r| (&r.id, r.outcome)).collect();
+    suites
+        .iter()
+        .filter_map(|suite| {
+            let catalogue = suite.catalogue.as_ref()?;
+            let requirements: Vec<RequirementCoverage> = catalogue
+                .requirements
+                .iter()
+                .map(|req| {
+                    let naming: Vec<&CaseId> =
+                        suite.cases.iter().filter(|c| c.requirements.contains(&req.id)).map(|c| &c.id).collect();
+                    let status = status_of(req.check, naming.iter().map(|id| outcomes.get(id).copied()));
+                    RequirementCoverage {
+                        id: req.id.clone(),
+                        summary: req.summary.clone(),
+                        check: req.check,
+                        cases: naming.iter().map(|id| id.to_string()).collect(),
+                        status,
+                    }
+                })
+                .collect();
+            let count = |s: CoverageStatus| requirements.iter().filter(|r| r.status == s).count();
+            let checkable = requirements.iter().filter(|r| r.check.is_checkable()).count();
+            Some(SuiteCoverage {
+                suite: suite.name.clone(),
+                title: catalogue.title.clone(),
+                checkable,
+                checked: checkable - count(CoverageStatus::Unchecked),
+                passed: count(CoverageStatus::Passed),
+                failed: count(CoverageStatus::Failed),
+                not_run: count(CoverageStatus::NotRun),
+                requirements,
+            })
+        })
+        .collect()
+}
+
+/// `outcomes`: one entry per case naming the requirement, `None` when the case is not in this run.
+fn status_of(check: CheckLevel, outcomes: impl Iterator<Item = Option<Outcome>>) -> CoverageStatus {
+    if !check.is_checkable() {
+        return CoverageStatus::Uncheckable;
+    }
+    let mut named = false;
+    let mut ran = false;
+    for outcome in outcomes {
+        named = true;
+        match outcome {
+            Some(Outcome::Failed | Outcome::Errored) => return CoverageStatus::Failed,
+            Some(Outcome::Passed) => ran = true,
+            Some(Outcome::Skipped) | None => {}
+        }
+    }
+    match (named, ran) {
+        (false, _) => CoverageStatus::Unchecked,
+        (true, false) => CoverageStatus::NotRun,
+        (true, true) => CoverageStatus::Passed,
+    }
+}
+
+fn check_label(check: CheckLevel) -> &'static str {
+    match check {
+        CheckLevel::Full => "full",
+        CheckLevel::Partial => "partial",
+        CheckLevel::None => "none",
+    }
+}
+
+/// The `conform coverage` table: per suite, each requirement with its check level and the cases naming it
+/// (one per line), then every checkable requirement that no case names.
+pub fn write_table(coverage: &[SuiteCoverage], out: &mut dyn Write) -> io::Result<()> {
+    for (i, suite) in coverage.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        writeln!(out, "{} — {}", suite.suite, suite.title)?;
+        let id_width = suite.requirements.iter().map(|r| r.id.chars().count()).chain([11]).max().unwrap_or(11);
+        writeln!(out, "  {:<id_width$}  {:<7}  CASES", "REQUIREMENT", "CHECK")?;
+        for req in &suite.requirements {
+            let mut cases = req.cases.iter();
+            let first = cases.next().map_or("-", String::as_str);
+            writeln!(out, "  {:<id_width$}  {:<7}  {first}", req.id, check_label(req.check))?;
+            for case in cases {
+                writeln!(out, "  {:<id_width$}  {:<7}  {case}", "", "")?;
+            }
+        }
+        let unchecked: Vec<_> = suite.unchecked().collect();
+        if unchecked.is_empty() {
+            writeln!(out, "Every checkable requirement of {} has a case.", suite.suite)?;
+        } else {
+            writeln!(out, "Checkable requirements of {} with no case ({}):", suite.suite, unchecked.len())?;
+            for req in unchecked {
+                writeln!(out, "  {:<id_width$}  {}", req.id, req.summary)?;
+            }
+        }
+        writeln!(out, "{}", suite.summary_line())?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_rules() {
+        use CoverageStatus as S;
+        use Outcome::*;
+        assert_eq!(status_of(CheckLevel::None, [Some(Passed)].into_iter()), S::Uncheckable);
+        assert_eq!(status_of(CheckLevel::Full, [].into_iter()), S::Unchecked);
+        assert_eq!(status_of(CheckLevel::Full, [None, Some(Skipped)].into_iter()), S::NotRun);
+        assert_eq!(status_of(CheckLevel::Partial, [Some(Passed), None].into_iter()), S::Passed);
+        assert_eq!(status_of(CheckLevel::Full, [Some(Passed), Some(Errored)].into_iter()), S::Failed);
+        assert_eq!(status_of(CheckLevel::Full, [Some(Failed), Some(Passed)].into_iter()), S::Failed);
+    }
+
+    #[test]
+    fn summary_line_mentions_failures_only_when_present() {
+        let mut cov = SuiteCoverage {
+            suite: "sinch".into(),
+            title: "Sinch".into(),
+            checkable: 52,
+            checked: 52,
+            passed: 52,
+            failed: 0,
+            not_run: 0,
+            requirements: vec![],
+        };
+        assert_eq!(cov.summary_line(), "sinch: 52/52 requirements checked, 52 passed");
+        cov.passed = 48;
+        cov.failed = 1;
+        cov.not_run = 3;
+        assert_eq!(cov.summary_line(), "sinch: 52/52 requirements checked, 48 passed, 1 failed, 3 not run");
+    }
+}

@@ -1,0 +1,191 @@
+//! The JSON report: a documented, versioned document for machines (dashboards, trend tools, other CI steps).
+//!
+//! Its shape is published as `specs/report.schema.json`; a change of shape that breaks a reader bumps
+//! [`VERSION`], an added field does not. Durations are milliseconds (floats, microsecond precision).
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::coverage::SuiteCoverage;
+use super::tally::{Tally, by_suite, millis};
+use crate::case::Location;
+use crate::run::result::{CaseResult, Failure, FailureKind, Outcome, Phase, RunResult, SnapshotOutcome, StepResult};
+
+/// The `format` field: tells a conform report from other JSON.
+pub const FORMAT: &str = "conform-report";
+/// The `version` field.
+pub const VERSION: u32 = 1;
+
+/// Writes `run` as a pretty-printed JSON report, with `coverage` attached to the suites it belongs to.
+pub fn write_json(run: &RunResult, coverage: &[SuiteCoverage], out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &document(run, coverage))?;
+    writeln!(out)
+}
+
+/// The report as a JSON value (what [`write_json`] writes).
+pub fn to_value(run: &RunResult, coverage: &[SuiteCoverage]) -> serde_json::Value {
+    serde_json::to_value(document(run, coverage)).expect("the report serializes: plain data, string keys")
+}
+
+fn document<'a>(run: &'a RunResult, coverage: &'a [SuiteCoverage]) -> JsonReport<'a> {
+    let mut suites: Vec<JsonSuite<'a>> = by_suite(&run.cases)
+        .into_iter()
+        .map(|s| JsonSuite {
+            name: s.name,
+            summary: s.tally(),
+            duration_ms: millis(s.duration()),
+            coverage: coverage.iter().find(|c| c.suite == s.name),
+            cases: s.cases.iter().map(|c| JsonCase::from(*c)).collect(),
+        })
+        .collect();
+    // A catalogued suite none of whose cases ran still reports its coverage (all `not_run`/`unchecked`).
+    for cov in coverage.iter().filter(|c| !run.cases.iter().any(|r| r.id.suite == c.suite)) {
+        suites.push(JsonSuite {
+            name: &cov.suite,
+            summary: Tally::default(),
+            duration_ms: 0.0,
+            coverage: Some(cov),
+            cases: vec![],
+        });
+    }
+    JsonReport {
+        format: FORMAT,
+        version: VERSION,
+        base_url: &run.base_url,
+        started_at: &run.started_at,
+        duration_ms: millis(run.duration),
+        summary: Tally::of(&run.cases),
+        suites,
+    }
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    format: &'static str,
+    version: u32,
+    base_url: &'a str,
+    started_at: &'a str,
+    duration_ms: f64,
+    summary: Tally,
+    suites: Vec<JsonSuite<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonSuite<'a> {
+    name: &'a str,
+    summary: Tally,
+    duration_ms: f64,
+    coverage: Option<&'a SuiteCoverage>,
+    cases: Vec<JsonCase<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonCase<'a> {
+    id: String,
+    suite: &'a str,
+    file: &'a str,
+    name: &'a str,
+    location: JsonLocation,
+    description: Option<&'a str>,
+    tags: &'a [String],
+    requirements: &'a [String],
+    result: Outcome,
+    duration_ms: f64,
+    /// The first failure or error, for one-line displays.
+    message: Option<&'a str>,
+    steps: Vec<JsonStep<'a>>,
+}
+
+impl<'a> From<&'a CaseResult> for JsonCase<'a> {
+    fn from(c: &'a CaseResult) -> Self {
+        JsonCase {
+            id: c.id.to_string(),
+            suite: &c.id.suite,
+            file: &c.id.file,
+            name: &c.id.name,
+            location: (&c.location).into(),
+            description: c.description.as_deref(),
+            tags: &c.tags,
+            requirements: &c.requirements,
+            result: c.outcome,
+            duration_ms: millis(c.duration),
+            message: super::tally::first_problem(c),
+            steps: c.steps.iter().map(JsonStep::from).collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonStep<'a> {
+    name: &'a str,
+    phase: Phase,
+    location: JsonLocation,
+    request: Option<&'a str>,
+    status: Option<u16>,
+    duration_ms: f64,
+    result: Outcome,
+    error: Option<&'a str>,
+    failures: Vec<JsonFailure<'a>>,
+    snapshot: Option<&'a SnapshotOutcome>,
+    attempts: u32,
+    pages: u32,
+}
+
+impl<'a> From<&'a StepResult> for JsonStep<'a> {
+    fn from(s: &'a StepResult) -> Self {
+        JsonStep {
+            name: &s.name,
+            phase: s.phase,
+            location: (&s.location).into(),
+            request: s.request.as_deref(),
+            status: s.status,
+            duration_ms: millis(s.duration),
+            result: s.outcome,
+            error: s.error.as_deref(),
+            failures: s.failures.iter().map(JsonFailure::from).collect(),
+            snapshot: s.snapshot.as_ref(),
+            attempts: s.attempts,
+            pages: s.pages,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonFailure<'a> {
+    kind: FailureKind,
+    path: &'a str,
+    message: &'a str,
+    expected: Option<&'a str>,
+    actual: Option<&'a str>,
+    diff: Option<&'a str>,
+    location: Option<JsonLocation>,
+}
+
+impl<'a> From<&'a Failure> for JsonFailure<'a> {
+    fn from(f: &'a Failure) -> Self {
+        JsonFailure {
+            kind: f.kind,
+            path: &f.path,
+            message: &f.message,
+            expected: f.expected.as_deref(),
+            actual: f.actual.as_deref(),
+            diff: f.diff.as_deref(),
+            location: f.location.as_ref().map(JsonLocation::from),
+        }
+    }
+}
+
+/// Paths with `/` on every platform, so reports compare across machines.
+#[derive(Serialize)]
+struct JsonLocation {
+    file: String,
+    line: usize,
+    column: usize,
+}
+
+impl From<&Location> for JsonLocation {
+    fn from(l: &Location) -> Self {
+        JsonLocation { file: l.file.to_string_lossy().replace('\\', "/"), line: l.line, column: l.column }
+    }
+}

@@ -1,0 +1,77 @@
+//! The closing summary of a terminal run: counts per suite and in total, wall time, the slowest cases and
+//! each suite's coverage line.
+
+use std::io::{self, Write};
+
+use console::Style;
+
+use super::coverage::SuiteCoverage;
+use super::tally::{Tally, by_suite, human_duration, slowest};
+use crate::run::result::RunResult;
+
+/// How many of the slowest cases the summary lists.
+pub const SLOWEST: usize = 5;
+
+/// Writes the summary; styles (green passed, red failed, …) only when `color`, whatever the terminal.
+pub fn write_summary(run: &RunResult, coverage: &[SuiteCoverage], out: &mut dyn Write, color: bool) -> io::Result<()> {
+    let style = |s: Style| s.force_styling(color);
+    let (bold, dim) = (style(Style::new().bold()), style(Style::new().dim()));
+    let (green, red, yellow, magenta) = (
+        style(Style::new().green()),
+        style(Style::new().red()),
+        style(Style::new().yellow()),
+        style(Style::new().magenta()),
+    );
+    // Non-zero counts of bad outcomes are coloured, zeros stay plain so the eye lands on what matters.
+    let counts = |t: &Tally| {
+        let paint = |n: usize, word: &str, s: &Style| {
+            let text = format!("{n} {word}");
+            if n > 0 { s.apply_to(text).to_string() } else { text }
+        };
+        format!(
+            "{}, {}, {}, {}",
+            paint(t.passed, "passed", &green),
+            paint(t.failed, "failed", &red),
+            paint(t.errored, "errored", &magenta),
+            paint(t.skipped, "skipped", &yellow)
+        )
+    };
+
+    let suites = by_suite(&run.cases);
+    let width = suites.iter().map(|s| s.name.chars().count()).chain([5]).max().unwrap_or(5);
+    writeln!(out, "{}", bold.apply_to("Summary"))?;
+    for suite in &suites {
+        let time = dim.apply_to(format!("({})", human_duration(suite.duration())));
+        writeln!(out, "  {:<width$}  {}  {time}", suite.name, counts(&suite.tally()))?;
+    }
+    let total = Tally::of(&run.cases);
+    writeln!(
+        out,
+        "  {}  {} in {} wall time",
+        bold.apply_to(format!("{:<width$}", "total")),
+        counts(&total),
+        human_duration(run.duration)
+    )?;
+
+    let slow = slowest(&run.cases, SLOWEST);
+    if !slow.is_empty() {
+        writeln!(out, "{}", bold.apply_to("Slowest cases"))?;
+        for case in slow {
+            writeln!(out, "  {:>9}  {}", human_duration(case.duration), case.id)?;
+        }
+    }
+    if !coverage.is_empty() {
+        writeln!(out, "{}", bold.apply_to("Coverage"))?;
+        for suite in coverage {
+            let line = suite.summary_line();
+            let line = if suite.failed > 0 { red.apply_to(line).to_string() } else { line };
+            writeln!(out, "  {line}")?;
+        }
+    }
+    let verdict = if total.failed + total.errored == 0 {
+        green.apply_to(format!("ok: {} of {} cases passed", total.passed, total.total))
+    } else {
+        red.apply_to(format!("FAILED: {} failed, {} errored of {} cases", total.failed, total.errored, total.total))
+    };
+    writeln!(out, "{}", bold.apply_to(verdict))
+}

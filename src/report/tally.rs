@@ -1,0 +1,107 @@
+//! Grouping results by suite and counting outcomes: the numbers every reporter shows must agree.
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::run::result::{CaseResult, Outcome};
+
+/// Cases per outcome.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    pub total: usize,
+    pub passed: usize,
+    pub failed: usize,
+    pub errored: usize,
+    pub skipped: usize,
+}
+
+impl Tally {
+    pub fn of<'a>(cases: impl IntoIterator<Item = &'a CaseResult>) -> Self {
+        let mut tally = Tally::default();
+        for case in cases {
+            tally.total += 1;
+            match case.outcome {
+                Outcome::Passed => tally.passed += 1,
+                Outcome::Failed => tally.failed += 1,
+                Outcome::Errored => tally.errored += 1,
+                Outcome::Skipped => tally.skipped += 1,
+            }
+        }
+        tally
+    }
+}
+
+/// The cases of one suite, in run order.
+#[derive(Debug)]
+pub struct SuiteCases<'a> {
+    pub name: &'a str,
+    pub cases: Vec<&'a CaseResult>,
+}
+
+impl SuiteCases<'_> {
+    pub fn tally(&self) -> Tally {
+        Tally::of(self.cases.iter().copied())
+    }
+
+    /// The sum of case durations (suites may run concurrently, so this is not wall time).
+    pub fn duration(&self) -> Duration {
+        self.cases.iter().map(|c| c.duration).sum()
+    }
+}
+
+/// Cases grouped by suite, suites in order of first appearance.
+pub fn by_suite(cases: &[CaseResult]) -> Vec<SuiteCases<'_>> {
+    let mut suites: Vec<SuiteCases<'_>> = Vec::new();
+    for case in cases {
+        match suites.iter_mut().find(|s| s.name == case.id.suite) {
+            Some(suite) => suite.cases.push(case),
+            None => suites.push(SuiteCases { name: &case.id.suite, cases: vec![case] }),
+        }
+    }
+    suites
+}
+
+/// The `n` slowest cases, slowest first; skipped cases are left out (they took no time).
+pub fn slowest(cases: &[CaseResult], n: usize) -> Vec<&CaseResult> {
+    let mut ran: Vec<&CaseResult> = cases.iter().filter(|c| c.outcome != Outcome::Skipped).collect();
+    ran.sort_by(|a, b| b.duration.cmp(&a.duration).then_with(|| a.id.cmp(&b.id)));
+    ran.truncate(n);
+    ran
+}
+
+/// Milliseconds with microsecond precision, as in the serialized results.
+pub fn millis(d: Duration) -> f64 {
+    (d.as_secs_f64() * 1_000_000.0).round() / 1000.0
+}
+
+/// `850 ms`, `3.21 s`, `2 min 5 s`: for people, not for parsing.
+pub fn human_duration(d: Duration) -> String {
+    let ms = d.as_secs_f64() * 1000.0;
+    if ms < 1000.0 {
+        format!("{} ms", ms.round() as u64)
+    } else if ms < 60_000.0 {
+        format!("{:.2} s", ms / 1000.0)
+    } else {
+        let secs = d.as_secs();
+        format!("{} min {} s", secs / 60, secs % 60)
+    }
+}
+
+/// The first failure or error message of a case, for one-line summaries.
+pub fn first_problem(case: &CaseResult) -> Option<&str> {
+    case.problems().next().map(|(_, message)| message)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_durations() {
+        assert_eq!(human_duration(Duration::from_micros(850_400)), "850 ms");
+        assert_eq!(human_duration(Duration::from_millis(3214)), "3.21 s");
+        assert_eq!(human_duration(Duration::from_secs(125)), "2 min 5 s");
+        assert_eq!(millis(Duration::from_micros(1_234_567)), 1234.567);
+    }
+}

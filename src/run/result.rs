@@ -1,0 +1,152 @@
+//! What running produces: typed results per case and step, the input of every reporter.
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::case::{CaseId, Location};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    Passed,
+    /// The implementation broke an expectation.
+    Failed,
+    /// The case could not run: transport error, timeout, an undefined capture.
+    Errored,
+    /// Not run (filtered out by `--fail-fast`).
+    Skipped,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Phase {
+    Steps,
+    Cleanup,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseResult {
+    pub id: CaseId,
+    pub location: Location,
+    pub description: Option<String>,
+    pub tags: Vec<String>,
+    pub requirements: Vec<String>,
+    pub outcome: Outcome,
+    #[serde(serialize_with = "as_millis")]
+    pub duration: Duration,
+    pub steps: Vec<StepResult>,
+}
+
+impl CaseResult {
+    /// The failures and errors of every step, for one-line summaries.
+    pub fn problems(&self) -> impl Iterator<Item = (&StepResult, &str)> {
+        self.steps.iter().flat_map(|s| {
+            s.error.iter().map(move |e| (s, e.as_str())).chain(s.failures.iter().map(move |f| (s, f.message.as_str())))
+        })
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StepResult {
+    pub name: String,
+    pub phase: Phase,
+    pub location: Location,
+    /// `POST http://127.0.0.1:8080/xms/v1/…/groups` (secrets masked); the last page's for paginated steps.
+    pub request: Option<String>,
+    pub status: Option<u16>,
+    #[serde(serialize_with = "as_millis")]
+    pub duration: Duration,
+    pub outcome: Outcome,
+    pub failures: Vec<Failure>,
+    /// Why the step could not run or complete.
+    pub error: Option<String>,
+    pub snapshot: Option<SnapshotOutcome>,
+    /// Attempts made (more than 1 after transport-error retries).
+    pub attempts: u32,
+    /// Pages fetched by a paginated step.
+    pub pages: u32,
+}
+
+impl StepResult {
+    /// The pseudo-step reporting that a case's variables could not be evaluated.
+    pub fn setup_error(case: &crate::case::Case, error: String) -> Self {
+        StepResult {
+            name: "case variables".into(),
+            phase: Phase::Steps,
+            location: case.location.clone(),
+            request: None,
+            status: None,
+            duration: Duration::ZERO,
+            outcome: Outcome::Errored,
+            failures: Vec::new(),
+            error: Some(error),
+            snapshot: None,
+            attempts: 0,
+            pages: 0,
+        }
+    }
+}
+
+/// One broken expectation.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Failure {
+    pub kind: FailureKind,
+    /// Where in the response: a JSON path (`$.groups[0].name`), a header name, or empty.
+    pub path: String,
+    pub message: String,
+    pub expected: Option<String>,
+    pub actual: Option<String>,
+    /// A plain unified diff of expected and actual bodies, when both are documents.
+    pub diff: Option<String>,
+    /// The expectation in the case file.
+    pub location: Option<Location>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FailureKind {
+    Status,
+    Header,
+    Body,
+    Schema,
+    Items,
+    Snapshot,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase", tag = "result")]
+pub enum SnapshotOutcome {
+    /// Equal to the stored snapshot.
+    Matched,
+    /// No snapshot existed; one was written.
+    Created,
+    /// Differed and was accepted (`--update-snapshots`).
+    Updated,
+    /// Differed; a `.snap.new` was left for review.
+    Changed { diff: String },
+}
+
+fn as_millis<S: serde::Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64((d.as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0)
+}
+
+/// A whole run: results in case order plus what the reports need to say about it.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunResult {
+    pub base_url: String,
+    pub started_at: String,
+    #[serde(serialize_with = "as_millis")]
+    pub duration: Duration,
+    pub cases: Vec<CaseResult>,
+}
+
+impl RunResult {
+    pub fn count(&self, outcome: Outcome) -> usize {
+        self.cases.iter().filter(|c| c.outcome == outcome).count()
+    }
+
+    pub fn passed(&self) -> bool {
+        self.cases.iter().all(|c| matches!(c.outcome, Outcome::Passed | Outcome::Skipped))
+    }
+}
