@@ -2,6 +2,7 @@
 //!
 //! Every reporter is a function of a finished [`RunResult`](crate::run::result::RunResult) written against `io::Write`, so tests capture it.
 
+pub mod console;
 pub mod coverage;
 pub mod format;
 pub mod github;

@@ -1,0 +1,199 @@
+//! Command-line definitions (clap) and their conversion into plain configuration. No logic beyond that.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+use conform::select::{Selection, Shard};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "conform",
+    version,
+    about = "Contract-conformance tests for HTTP APIs: replays YAML cases against an implementation and shows where it breaks the contract.",
+    after_help = "Examples:\n  conform run                                   # the bundled suites against the embedded reference server\n  conform run cases/sinch --base-url https://eu.sms.api.sinch.com \\\n      --var service_plan_id=abc --var sinch_token=… --exclude-tag legacy\n  conform list cases\n  conform check cases\n  conform coverage cases\n  conform serve --with-data"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run cases against an implementation (the embedded reference server when no --base-url is given).
+    #[command(after_help = "Examples:\n  conform run\n  conform run cases/sinch --filter update --report junit=out/junit.xml --report html=out/report.html\n  conform run --base-url http://127.0.0.1:9000 --var sinch_token=secret --snapshots snapshots/my-impl\n  CONFORM_VAR_XERO_TOKEN=… conform run cases/xero --base-url https://api.xero.com --exclude-tag seed-verbs --shard 1/3")]
+    Run(RunArgs),
+    /// List cases with their tags and requirements (no network).
+    #[command(after_help = "Example:\n  conform list cases --tag legacy")]
+    List(ListArgs),
+    /// Load and validate every case file and schema (no network). Exit 0 when all is well, 2 otherwise.
+    #[command(after_help = "Example:\n  conform check cases")]
+    Check(CheckArgs),
+    /// Print the requirement → cases table; exit 1 when a checkable requirement has no case.
+    #[command(after_help = "Example:\n  conform coverage cases")]
+    Coverage(CheckArgs),
+    /// Serve the reference implementation of both APIs until Ctrl-C.
+    #[command(after_help = "Examples:\n  conform serve\n  conform serve --addr 127.0.0.1:9000 --with-data\n  conform serve --fault sinch-adds-after-removes\n  conform serve --list-faults")]
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CaseArgs {
+    /// Case files or folders. Defaults to `cases`.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Folder of JSON Schemas that cases name with `schema:`.
+    #[arg(long, value_name = "DIR", default_value = "specs")]
+    pub specs: PathBuf,
+    /// A variable, `NAME=VALUE` (repeatable); overrides the suite's default. `CONFORM_VAR_NAME` overrides both.
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    pub vars: Vec<(String, String)>,
+}
+
+impl CaseArgs {
+    pub fn paths(&self) -> Vec<PathBuf> {
+        if self.paths.is_empty() { vec![PathBuf::from("cases")] } else { self.paths.clone() }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct SelectArgs {
+    /// Run cases whose id (`suite::file::case`) contains this text (repeatable).
+    #[arg(long, value_name = "TEXT")]
+    pub filter: Vec<String>,
+    /// Run cases with this tag (repeatable: any of them).
+    #[arg(long, value_name = "TAG")]
+    pub tag: Vec<String>,
+    /// Leave out cases with this tag (repeatable), e.g. `legacy` or `seed-verbs` against a real service.
+    #[arg(long, value_name = "TAG")]
+    pub exclude_tag: Vec<String>,
+    /// Run cases checking this requirement id or id prefix (repeatable), e.g. `sinch.update`.
+    #[arg(long, value_name = "ID")]
+    pub requirement: Vec<String>,
+    /// Run shard K of N: a stable partition of the cases for CI matrices (e.g. `2/3`).
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
+}
+
+impl SelectArgs {
+    pub fn selection(&self) -> Selection {
+        Selection {
+            filters: self.filter.clone(),
+            tags: self.tag.clone(),
+            exclude_tags: self.exclude_tag.clone(),
+            requirements: self.requirement.clone(),
+            shard: self.shard,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    #[command(flatten)]
+    pub cases: CaseArgs,
+    #[command(flatten)]
+    pub select: SelectArgs,
+    /// The implementation to test, e.g. `https://eu.sms.api.sinch.com`. Without it, conform starts its embedded
+    /// reference server on a free loopback port and tests that.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Cases run at once. Defaults to the machine's parallelism.
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Per-request timeout, in seconds (fractions allowed). Defaults to 10.
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_seconds)]
+    pub timeout: Duration,
+    /// Retry a request up to N times after a transport error (never after a failed expectation).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub retries: u32,
+    /// Stop starting new cases after the first failure.
+    #[arg(long)]
+    pub fail_fast: bool,
+    /// Accept every changed or new snapshot.
+    #[arg(long, conflicts_with = "no_snapshots")]
+    pub update_snapshots: bool,
+    /// Snapshot folder for this target. Defaults to `snapshots` against the embedded server; against
+    /// `--base-url`, snapshots are compared only when this is given.
+    #[arg(long, value_name = "DIR", conflicts_with = "no_snapshots")]
+    pub snapshots: Option<PathBuf>,
+    /// Do not compare or write snapshots.
+    #[arg(long)]
+    pub no_snapshots: bool,
+    /// Write a report, `FORMAT=PATH` with FORMAT junit, json or html (repeatable).
+    #[arg(long = "report", value_name = "FORMAT=PATH", value_parser = parse_report)]
+    pub reports: Vec<(conform::report::ReportFormat, PathBuf)>,
+    /// Print what would run (shard and filters applied) and exit.
+    #[arg(long, alias = "dry-run")]
+    pub list: bool,
+    /// Only failures and the summary.
+    #[arg(long, short = 'q', conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// One line per step as well.
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub cases: CaseArgs,
+    #[command(flatten)]
+    pub select: SelectArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub cases: CaseArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on. Loopback by default.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: std::net::SocketAddr,
+    /// Start with pre-existing data, like a real account.
+    #[arg(long)]
+    pub with_data: bool,
+    /// Break one documented behaviour on purpose (see --list-faults).
+    #[arg(long, value_name = "NAME")]
+    pub fault: Option<String>,
+    /// List the faults and exit.
+    #[arg(long)]
+    pub list_faults: bool,
+    /// The Sinch service plan id accepted in paths.
+    #[arg(long, value_name = "ID")]
+    pub service_plan_id: Option<String>,
+    /// The Sinch bearer token accepted.
+    #[arg(long, value_name = "TOKEN")]
+    pub sinch_token: Option<String>,
+    /// The Xero tenant id accepted in `xero-tenant-id`.
+    #[arg(long, value_name = "ID")]
+    pub xero_tenant_id: Option<String>,
+    /// The Xero bearer token accepted.
+    #[arg(long, value_name = "TOKEN")]
+    pub xero_token: Option<String>,
+}
+
+fn parse_var(s: &str) -> Result<(String, String), String> {
+    let (name, value) = s.split_once('=').ok_or_else(|| format!("`{s}` is not NAME=VALUE"))?;
+    if name.is_empty() {
+        return Err(format!("`{s}` has no variable name"));
+    }
+    Ok((name.to_string(), value.to_string()))
+}
+
+fn parse_seconds(s: &str) -> Result<Duration, String> {
+    let secs: f64 = s.trim_end_matches('s').parse().map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    if !(secs > 0.0 && secs.is_finite()) {
+        return Err(format!("`{s}`: the timeout must be positive"));
+    }
+    Ok(Duration::from_secs_f64(secs))
+}
+
+fn parse_report(s: &str) -> Result<(conform::report::ReportFormat, PathBuf), String> {
+    let (format, path) = s.split_once('=').ok_or_else(|| format!("`{s}` is not FORMAT=PATH (e.g. junit=out/junit.xml)"))?;
+    let format = format.parse().map_err(|e| format!("{e}"))?;
+    Ok((format, PathBuf::from(path)))
+}

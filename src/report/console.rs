@@ -1,0 +1,198 @@
+//! The terminal: a progress bar on a TTY (plain lines otherwise), then each failure in full with a coloured
+//! unified diff.
+
+use std::io::{IsTerminal, Write};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use console::Style;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::run::RunEvent;
+use crate::run::result::{CaseResult, Outcome, Phase, StepResult};
+
+/// How much the terminal shows while running.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verbosity {
+    /// Failures and the summary only.
+    Quiet,
+    /// A progress bar (TTY) or one line per case.
+    Normal,
+    /// Also one line per step.
+    Verbose,
+}
+
+/// Whether to colour output written to stdout: a TTY and no `NO_COLOR`.
+pub fn use_color() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+}
+
+/// Receives run events and keeps the terminal informed.
+pub struct ConsoleProgress {
+    bar: Option<ProgressBar>,
+    verbosity: Verbosity,
+    color: bool,
+    failed: Mutex<usize>,
+}
+
+impl ConsoleProgress {
+    pub fn new(total: usize, verbosity: Verbosity, color: bool) -> Self {
+        let tty = std::io::stderr().is_terminal();
+        let bar = (tty && verbosity == Verbosity::Normal).then(|| {
+            let bar = ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} cases, {prefix} — {wide_msg}")
+                    .expect("valid template")
+                    .progress_chars("=> "),
+            );
+            bar.set_prefix("0 failed");
+            bar.enable_steady_tick(Duration::from_millis(120));
+            bar
+        });
+        Self { bar, verbosity, color, failed: Mutex::new(0) }
+    }
+
+    pub fn on_event(&self, event: RunEvent<'_>) {
+        match event {
+            RunEvent::CaseStarted(case) => {
+                if let Some(bar) = &self.bar {
+                    bar.set_message(case.id.to_string());
+                }
+            }
+            RunEvent::CaseFinished(result) => {
+                if result.outcome != Outcome::Passed && result.outcome != Outcome::Skipped {
+                    let mut failed = self.failed.lock().unwrap_or_else(|e| e.into_inner());
+                    *failed += 1;
+                    if let Some(bar) = &self.bar {
+                        bar.set_prefix(format!("{failed} failed"));
+                    }
+                }
+                match &self.bar {
+                    Some(bar) => bar.inc(1),
+                    None if self.verbosity >= Verbosity::Normal
+                        || matches!(result.outcome, Outcome::Failed | Outcome::Errored) =>
+                    {
+                        let mut out = case_line(result, self.color);
+                        if self.verbosity == Verbosity::Verbose {
+                            for step in &result.steps {
+                                out.push('\n');
+                                out.push_str(&step_line(step, self.color));
+                            }
+                        }
+                        println!("{out}");
+                    }
+                    None => {}
+                }
+            }
+        }
+    }
+
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+fn style(color: bool, s: Style) -> Style {
+    if color { s.force_styling(true) } else { s.force_styling(false) }
+}
+
+fn outcome_label(outcome: Outcome, color: bool) -> String {
+    let (text, s) = match outcome {
+        Outcome::Passed => ("PASS", Style::new().green()),
+        Outcome::Failed => ("FAIL", Style::new().red().bold()),
+        Outcome::Errored => ("ERROR", Style::new().red().bold()),
+        Outcome::Skipped => ("SKIP", Style::new().yellow()),
+    };
+    style(color, s).apply_to(format!("{text:<5}")).to_string()
+}
+
+/// `PASS  sinch::groups::create (123 ms)`
+pub fn case_line(result: &CaseResult, color: bool) -> String {
+    format!("{} {} ({} ms)", outcome_label(result.outcome, color), result.id, result.duration.as_millis())
+}
+
+fn step_line(step: &StepResult, color: bool) -> String {
+    let phase = if step.phase == Phase::Cleanup { " [cleanup]" } else { "" };
+    let status = step.status.map(|s| format!(" → {s}")).unwrap_or_default();
+    format!(
+        "      {} {}{phase}: {}{status} ({} ms)",
+        outcome_label(step.outcome, color),
+        step.name,
+        step.request.as_deref().unwrap_or("-"),
+        step.duration.as_millis()
+    )
+}
+
+/// Everything a person needs to see about one failed case: where, which step, the request, what was
+/// expected, what came, and the body diff.
+pub fn failure_report(result: &CaseResult, color: bool) -> String {
+    let bold = style(color, Style::new().bold());
+    let dim = style(color, Style::new().dim());
+    let mut out = String::new();
+    out.push_str(&format!("{} {}\n", outcome_label(result.outcome, color), bold.apply_to(result.id.to_string())));
+    out.push_str(&format!("  {} {}\n", dim.apply_to("-->"), result.location));
+    for step in result.steps.iter().filter(|s| matches!(s.outcome, Outcome::Failed | Outcome::Errored)) {
+        let phase = if step.phase == Phase::Cleanup { " (cleanup)" } else { "" };
+        out.push_str(&format!("  step `{}`{phase} at {}\n", step.name, step.location));
+        if let Some(request) = &step.request {
+            let status = step.status.map(|s| format!(" → {s}")).unwrap_or_default();
+            out.push_str(&format!("    {}{status}\n", bold.apply_to(request)));
+        }
+        if step.attempts > 1 {
+            out.push_str(&format!("    {} attempts (transport errors retried)\n", step.attempts));
+        }
+        if let Some(error) = &step.error {
+            out.push_str(&format!("    {} {error}\n", style(color, Style::new().red()).apply_to("error:")));
+        }
+        for failure in &step.failures {
+            out.push_str(&format!("    {} {}\n", style(color, Style::new().red()).apply_to("✗"), failure.message));
+            if let Some(diff) = &failure.diff {
+                out.push_str(&indent(&colour_diff(diff, color), "      "));
+            }
+        }
+    }
+    out
+}
+
+fn indent(text: &str, prefix: &str) -> String {
+    text.lines().map(|l| format!("{prefix}{l}\n")).collect()
+}
+
+/// Colours a unified diff: removed (expected) lines red, added (actual) lines green.
+pub fn colour_diff(diff: &str, color: bool) -> String {
+    if !color {
+        return diff.to_string();
+    }
+    diff.lines()
+        .map(|line| {
+            let s = if line.starts_with("+++") || line.starts_with("---") {
+                Style::new().bold()
+            } else if line.starts_with('+') {
+                Style::new().green()
+            } else if line.starts_with('-') {
+                Style::new().red()
+            } else if line.starts_with("@@") {
+                Style::new().cyan()
+            } else {
+                Style::new()
+            };
+            format!("{}\n", s.force_styling(true).apply_to(line))
+        })
+        .collect()
+}
+
+/// Writes every failed case's report.
+pub fn write_failures(results: &[CaseResult], color: bool, out: &mut dyn Write) -> std::io::Result<()> {
+    let failed: Vec<&CaseResult> =
+        results.iter().filter(|r| matches!(r.outcome, Outcome::Failed | Outcome::Errored)).collect();
+    if failed.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\nFailures:\n")?;
+    for result in failed {
+        writeln!(out, "{}", failure_report(result, color))?;
+    }
+    Ok(())
+}
