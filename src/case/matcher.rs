@@ -358,7 +358,7 @@ mod tests {
         assert!(matches!(build("!regex '^\\d+$'").unwrap(), Matcher::Regex(_)));
         assert_eq!(build("!len {min: 1, max: 20}").unwrap(), Matcher::Len { min: Some(1), max: Some(20) });
         assert_eq!(
-            build("{name: !absent}").unwrap(),
+            build("{name: !absent }").unwrap(),
             Matcher::Object { fields: vec![("name".into(), Matcher::Absent)], strict: false }
         );
         assert!(matches!(build("!strict {a: {b: 1}}").unwrap(), Matcher::Object { strict: true, .. }));

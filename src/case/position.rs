@@ -128,7 +128,7 @@ mod tests {
         assert_eq!(index.value("cases[0].name"), (2, 11));
         assert_eq!(index.key("cases[0].steps[0].expect.status"), (6, 11));
         assert_eq!(index.value("cases[0].steps[0].expect.status"), (6, 19));
-        assert_eq!(index.value("cases[0].steps[0].request.path"), (4, 43));
+        assert_eq!(index.value("cases[0].steps[0].request.path"), (4, 38));
         // Unknown paths fall back to the nearest ancestor.
         assert_eq!(index.value("cases[0].steps[0].expect.body.x"), index.value("cases[0].steps[0].expect"));
     }

@@ -482,10 +482,10 @@ mod tests {
 
     #[test]
     fn absent_and_present() {
-        assert!(mismatches("{name: !absent}", json!({"id": 1})).is_empty());
-        assert_eq!(mismatches("{name: !absent}", json!({"name": "x"})), ["$.name: expected no such key, got \"x\""]);
+        assert!(mismatches("{name: !absent }", json!({"id": 1})).is_empty());
+        assert_eq!(mismatches("{name: !absent }", json!({"name": "x"})), ["$.name: expected no such key, got \"x\""]);
         assert_eq!(
-            mismatches("{name: !present}", json!({})),
+            mismatches("{name: !present }", json!({})),
             ["$.name: expected the key to be present, but it is missing"]
         );
     }
@@ -503,7 +503,7 @@ mod tests {
         assert!(mismatches("!gt '{{t0}}'", json!("2024-06-06T09:19:58.147Z")).is_empty());
         assert_eq!(mismatches("!le 100", json!(101)), ["$: expected a value <= 100, got 101"]);
         assert!(mismatches("!match {type: array, each: !regex '^4'}", json!(["46", "47"])).is_empty());
-        assert_eq!(mismatches("!each !type string", json!(["a", 1])), ["$[1]: expected a value of type string, got 1"]);
+        assert_eq!(mismatches("!match {each: !type string}", json!(["a", 1])), ["$[1]: expected a value of type string, got 1"]);
         assert!(mismatches("!not {size: 0}", json!({"size": 1})).is_empty());
     }
 

@@ -21,7 +21,7 @@ pub fn write_junit(run: &RunResult, out: &mut dyn Write) -> io::Result<()> {
         let mut test_suite = TestSuite::new(suite.name);
         test_suite.set_time(suite.duration());
         test_suite.add_property(("base_url", run.base_url.as_str()));
-        test_suite.add_test_cases(suite.cases.iter().map(|case| test_case(case)));
+        test_suite.add_test_cases(suite.cases.iter().copied().map(test_case));
         report.add_test_suite(test_suite);
     }
     report.serialize(&mut *out).map_err(io::Error::other)

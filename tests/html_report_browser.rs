@@ -1,0 +1,194 @@
+//! The HTML report rendered by a real browser (headless Chromium): the counts people see equal the JSON
+//! report's, the page logs no console message, and a screenshot shows it readable.
+//!
+//! Needs `/usr/bin/chromium` (Debian: `apt-get install chromium`); fails without it unless
+//! `CONFORM_SKIP_BROWSER=1`. `CONFORM_CHROMIUM` names another binary.
+
+#[path = "fixtures/reports/results.rs"]
+mod results;
+
+use std::io::Read;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use conform::report::{ReportFormat, coverage, write_report};
+use serde_json::Value;
+
+/// A browser that has not finished by then is stuck; it is killed and the test fails.
+const BROWSER_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The browser binary, or `None` when the test is to be skipped.
+fn chromium() -> Option<PathBuf> {
+    if std::env::var("CONFORM_SKIP_BROWSER").is_ok_and(|v| v == "1") {
+        eprintln!("skipping the headless browser test: CONFORM_SKIP_BROWSER=1");
+        return None;
+    }
+    let path = PathBuf::from(std::env::var("CONFORM_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()));
+    assert!(
+        path.is_file(),
+        "{} is missing: the HTML report browser test needs Chromium. Install it (Debian: \
+         `apt-get update && apt-get install -y chromium`), point CONFORM_CHROMIUM at a binary, or set \
+         CONFORM_SKIP_BROWSER=1 to skip this test",
+        path.display()
+    );
+    Some(path)
+}
+
+/// A fresh directory under cargo's per-target temp dir.
+fn temp_dir(label: &str) -> PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("html-report-{label}-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed)));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// The fixture run as HTML in a temp dir, and its JSON report.
+fn reports(label: &str) -> (PathBuf, Value) {
+    let run = results::run();
+    let cov = coverage::compute(&results::suites(), &run.cases);
+    let dir = temp_dir(label);
+    let mut html = Vec::new();
+    write_report(ReportFormat::Html, &run, &cov, &results::redactor(), &mut html).unwrap();
+    let path = dir.join("report.html");
+    std::fs::write(&path, html).unwrap();
+    let mut json = Vec::new();
+    write_report(ReportFormat::Json, &run, &cov, &results::redactor(), &mut json).unwrap();
+    (path, serde_json::from_slice(&json).unwrap())
+}
+
+struct BrowserOutput {
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs headless Chromium on `page` with `extra` flags, isolated (own profile, no background traffic) and
+/// killed after [`BROWSER_TIMEOUT`].
+fn run_browser(browser: &Path, page: &Path, extra: &[String]) -> BrowserOutput {
+    let profile = temp_dir("profile");
+    let mut child = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(extra)
+        .arg(format!("file://{}", page.display()))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        // Its own process group, so a timeout kills the renderer and GPU helpers too.
+        .process_group(0)
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {}: {e}", browser.display()));
+    let drain = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut text = Vec::new();
+            let _ = pipe.read_to_end(&mut text);
+            String::from_utf8_lossy(&text).into_owned()
+        })
+    };
+    let stdout = drain(Box::new(child.stdout.take().unwrap()));
+    let stderr = drain(Box::new(child.stderr.take().unwrap()));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > BROWSER_TIMEOUT {
+            let _ = Command::new("kill").args(["-KILL", "--", &format!("-{}", child.id())]).status();
+            let _ = child.wait();
+            panic!("{} did not finish within {BROWSER_TIMEOUT:?} and was killed", browser.display());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let output = BrowserOutput { stdout: stdout.join().unwrap(), stderr: stderr.join().unwrap() };
+    let _ = std::fs::remove_dir_all(&profile);
+    assert!(status.success(), "{} exited with {status}; stderr:\n{}", browser.display(), output.stderr);
+    output
+}
+
+/// Chromium logs every message a page writes to its console (any level) as `…:CONSOLE…] "text", source: …`.
+fn console_lines(stderr: &str) -> Vec<&str> {
+    stderr.lines().filter(|l| l.contains(":CONSOLE")).collect()
+}
+
+#[test]
+fn rendered_counts_equal_json_summary() {
+    let Some(browser) = chromium() else { return };
+    let (page, json) = reports("dom");
+    let dom = run_browser(&browser, &page, &["--dump-dom".into()]).stdout;
+    assert!(dom.contains("id=\"count-passed\""), "the browser produced no report DOM:\n{dom}");
+
+    let count = regex::Regex::new(r#"id="count-(\w+)" data-count="(\d+)">(\d+)<"#).unwrap();
+    let mut seen = Vec::new();
+    for c in count.captures_iter(&dom) {
+        let (key, attr, text) = (&c[1], &c[2], &c[3]);
+        let expected = json["summary"][key].as_u64().unwrap_or_else(|| panic!("no summary.{key} in the JSON report"));
+        assert_eq!(attr.parse::<u64>().unwrap(), expected, "data-count of count-{key}");
+        assert_eq!(text.parse::<u64>().unwrap(), expected, "shown count-{key}");
+        seen.push(key.to_string());
+    }
+    seen.sort();
+    assert_eq!(seen, ["errored", "failed", "passed", "skipped", "total"]);
+
+    for suite in json["suites"].as_array().unwrap() {
+        let name = suite["name"].as_str().unwrap();
+        let s = &suite["summary"];
+        let attrs = format!(
+            "data-suite=\"{name}\" data-total=\"{}\" data-passed=\"{}\" data-failed=\"{}\" data-errored=\"{}\" data-skipped=\"{}\"",
+            s["total"], s["passed"], s["failed"], s["errored"], s["skipped"]
+        );
+        assert!(dom.contains(&attrs), "suite {name}: expected {attrs} in the rendered DOM");
+    }
+    // The `<script>` inside a failure message stayed text.
+    assert!(!dom.contains("<script"), "the rendered page holds a script element");
+    assert!(dom.contains("&lt;script&gt;alert('pwned')&lt;/script&gt;"));
+}
+
+#[test]
+fn page_logs_no_console_message() {
+    let Some(browser) = chromium() else { return };
+    // Control: a page that does log, so a silent report proves something.
+    let control_dir = temp_dir("control");
+    let control = control_dir.join("control.html");
+    std::fs::write(&control, "<!DOCTYPE html><title>c</title><script>console.error('conform-control')</script>").unwrap();
+    let out = run_browser(&browser, &control, &["--dump-dom".into()]);
+    assert!(
+        console_lines(&out.stderr).iter().any(|l| l.contains("conform-control")),
+        "cannot observe console messages with --enable-logging=stderr; stderr:\n{}",
+        out.stderr
+    );
+
+    let (page, _) = reports("console");
+    let out = run_browser(&browser, &page, &["--dump-dom".into()]);
+    let lines = console_lines(&out.stderr);
+    assert!(lines.is_empty(), "the report page logged to the console:\n{}", lines.join("\n"));
+}
+
+#[test]
+fn screenshot_is_a_real_image() {
+    let Some(browser) = chromium() else { return };
+    let (page, _) = reports("screenshot");
+    let shot = page.with_file_name("report.png");
+    run_browser(&browser, &page, &[format!("--screenshot={}", shot.display()), "--window-size=1280,900".into()]);
+    let png = std::fs::read(&shot).unwrap_or_else(|e| panic!("no screenshot at {}: {e}", shot.display()));
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "the screenshot is not a PNG");
+    assert!(png.len() > 10 * 1024, "the screenshot is only {} bytes: a blank page?", png.len());
+    // Kept for people (and CI artefacts): <target dir>/html-report.png.
+    let keep = Path::new(env!("CARGO_TARGET_TMPDIR")).parent().unwrap().join("html-report.png");
+    std::fs::copy(&shot, &keep).unwrap();
+    eprintln!("screenshot: {}", keep.display());
+}
