@@ -1,6 +1,7 @@
 //! Case files: the YAML format, its validated model and the loader.
 
 pub mod diagnostic;
+pub mod json_schema;
 pub mod load;
 pub mod matcher;
 pub mod model;
