@@ -111,6 +111,8 @@ pub enum Matcher {
     Compare(CmpOp, TValue),
     Each(Box<Matcher>),
     Not(Box<Matcher>),
+    /// Inside a collection matcher: the elements of an array-valued template (`!unordered "{{members}}"`).
+    Splice(TValue),
     All(Vec<Matcher>),
 }
 
@@ -202,10 +204,15 @@ impl MatcherBuilder {
         built.into_iter().collect()
     }
 
-    /// The argument of a tag that takes a list (`!one_of [a, b]`).
+    /// The argument of a tag that takes a list (`!one_of [a, b]`), or a template of an array
+    /// (`!unordered "{{members}}"`) whose elements are spliced in when the check runs.
     fn list_arg(&mut self, tag: &str, arg: &Y, strict: bool, path: &str) -> Result<Vec<Matcher>, ()> {
         match arg {
             Y::Sequence(items) => self.list(items, strict, path),
+            Y::String(s) if s.contains("{{") => match TValue::from_yaml(arg, path) {
+                Ok(v) => Ok(vec![Matcher::Splice(v)]),
+                Err((p, e)) => self.fail(&p, e).map(|_| vec![]),
+            },
             _ => self.invalid(path, format!("`!{tag}` takes a list, e.g. `!{tag} [a, b]`")).map(|_| vec![]),
         }
     }
@@ -235,6 +242,7 @@ impl MatcherBuilder {
             "contains" | "not_contains" => {
                 let items = match arg {
                     Y::Sequence(_) => self.list_arg(tag, arg, strict, path)?,
+                    Y::String(s) if s.contains("{{") => self.list_arg(tag, arg, strict, path)?,
                     other => vec![self.node(other, strict, path)?],
                 };
                 Ok(if tag == "contains" { Matcher::Contains(items) } else { Matcher::NotContains(items) })

@@ -108,7 +108,8 @@ impl Checker<'_> {
             return Ok(());
         };
         match matcher {
-            Matcher::Equals(expected) => {
+            // A splice only appears inside collection matchers; alone it means its value.
+            Matcher::Equals(expected) | Matcher::Splice(expected) => {
                 let expected = self.vars.render_value(expected)?;
                 if !json_equal(&expected, actual) {
                     Self::push(out, path, brief(&expected), Some(actual));
@@ -169,45 +170,58 @@ impl Checker<'_> {
             }
             Matcher::Contains(wanted) | Matcher::NotContains(wanted) => {
                 let negate = matches!(matcher, Matcher::NotContains(_));
-                for w in wanted {
-                    let found = match actual {
-                        Value::Array(items) => {
-                            let mut any = false;
-                            for item in items {
-                                if self.matches(w, Some(item))? {
-                                    any = true;
-                                    break;
+                let wanted = self.expand(wanted)?;
+                match actual {
+                    Value::Array(items) => {
+                        let index = SimpleIndex::of(items);
+                        for w in &wanted {
+                            let found = match (w, &index) {
+                                (Wanted::Value(v), Some(index)) if simple_key(v).is_some() => {
+                                    simple_key(v).is_some_and(|k| index.contains_key(&k))
                                 }
+                                _ => {
+                                    let mut any = false;
+                                    for item in items {
+                                        if self.wanted_matches(w, item)? {
+                                            any = true;
+                                            break;
+                                        }
+                                    }
+                                    any
+                                }
+                            };
+                            if found == negate {
+                                let verb = if negate { "no element matching" } else { "an element matching" };
+                                Self::push(out, path, format!("{verb} {}", self.describe_wanted(w)?), Some(actual));
                             }
-                            Some(any)
-                        }
-                        Value::String(s) => match w {
-                            Matcher::Equals(v) => Some(s.contains(&to_text(&self.vars.render_value(v)?))),
-                            _ => None,
-                        },
-                        _ => None,
-                    };
-                    match (found, negate) {
-                        (Some(true), false) | (Some(false), true) => {}
-                        (Some(_), _) => {
-                            let verb = if negate { "no element matching" } else { "an element matching" };
-                            Self::push(out, path, format!("{verb} {}", self.describe(w)?), Some(actual));
-                        }
-                        (None, _) => {
-                            Self::push(out, path, "an array (or a string and a text to look for)".into(), Some(actual))
                         }
                     }
+                    Value::String(s) => {
+                        for w in &wanted {
+                            let Wanted::Value(v) = w else {
+                                Self::push(out, path, "an array (matchers apply to elements)".into(), Some(actual));
+                                continue;
+                            };
+                            let text = to_text(v);
+                            if s.contains(&text) == negate {
+                                let verb = if negate { "a text without" } else { "a text containing" };
+                                Self::push(out, path, format!("{verb} {text:?}"), Some(actual));
+                            }
+                        }
+                    }
+                    _ => Self::push(out, path, "an array (or a string)".into(), Some(actual)),
                 }
             }
             Matcher::ContainsInOrder(wanted) => {
                 let Some(array) = actual.as_array() else {
                     return Ok(Self::push(out, path, "an array".into(), Some(actual)));
                 };
+                let wanted = self.expand(wanted)?;
                 let mut next = 0;
                 for (i, w) in wanted.iter().enumerate() {
                     let mut found = None;
                     for (j, item) in array.iter().enumerate().skip(next) {
-                        if self.matches(w, Some(item))? {
+                        if self.wanted_matches(w, item)? {
                             found = Some(j);
                             break;
                         }
@@ -217,12 +231,8 @@ impl Checker<'_> {
                         None => {
                             let where_ =
                                 if i == 0 { String::new() } else { format!(" after the match for item {}", i - 1) };
-                            Self::push(
-                                out,
-                                path,
-                                format!("an element matching {}{where_} (in order)", self.describe(w)?),
-                                Some(actual),
-                            );
+                            let what = self.describe_wanted(w)?;
+                            Self::push(out, path, format!("an element matching {what}{where_} (in order)"), Some(actual));
                             break;
                         }
                     }
@@ -232,8 +242,18 @@ impl Checker<'_> {
                 let Some(array) = actual.as_array() else {
                     return Ok(Self::push(out, path, "an array".into(), Some(actual)));
                 };
-                if !self.unordered_match(wanted, array)? {
-                    Self::push(out, path, self.describe(matcher)?, Some(actual));
+                let wanted = self.expand(wanted)?;
+                if !self.unordered_match(&wanted, array)? {
+                    let expected = if wanted.len() == array.len() {
+                        format!("the same {} element(s) in any order", wanted.len())
+                    } else {
+                        format!("{} element(s) in any order", wanted.len())
+                    };
+                    out.push(Mismatch {
+                        path: path.into(),
+                        expected,
+                        actual: Some(format!("{} element(s): {}", array.len(), brief(actual))),
+                    });
                 }
             }
             Matcher::Compare(op, bound) => {
@@ -273,15 +293,57 @@ impl Checker<'_> {
         Ok(())
     }
 
-    /// Whether each matcher can be paired with a distinct element (bipartite matching by augmenting paths).
-    fn unordered_match(&self, wanted: &[Matcher], array: &[Value]) -> Result<bool, RenderError> {
+    /// Matchers of a collection matcher with spliced arrays expanded and plain values rendered.
+    fn expand<'m>(&self, wanted: &'m [Matcher]) -> Result<Vec<Wanted<'m>>, RenderError> {
+        let mut out = Vec::with_capacity(wanted.len());
+        for w in wanted {
+            match w {
+                Matcher::Equals(v) => out.push(Wanted::Value(self.vars.render_value(v)?)),
+                Matcher::Splice(v) => match self.vars.render_value(v)? {
+                    Value::Array(items) => out.extend(items.into_iter().map(Wanted::Value)),
+                    other => out.push(Wanted::Value(other)),
+                },
+                other => out.push(Wanted::Matcher(other)),
+            }
+        }
+        Ok(out)
+    }
+
+    fn wanted_matches(&self, wanted: &Wanted<'_>, actual: &Value) -> Result<bool, RenderError> {
+        match wanted {
+            Wanted::Value(v) => Ok(json_equal(v, actual)),
+            Wanted::Matcher(m) => self.matches(m, Some(actual)),
+        }
+    }
+
+    fn describe_wanted(&self, wanted: &Wanted<'_>) -> Result<String, RenderError> {
+        match wanted {
+            Wanted::Value(v) => Ok(brief(v)),
+            Wanted::Matcher(m) => self.describe(m),
+        }
+    }
+
+    /// Whether each wanted item can be paired with a distinct element. Plain scalars (MSISDN lists of 10,000)
+    /// compare as multisets in linear time; anything else by bipartite matching with augmenting paths.
+    fn unordered_match(&self, wanted: &[Wanted<'_>], array: &[Value]) -> Result<bool, RenderError> {
         if wanted.len() != array.len() {
             return Ok(false);
+        }
+        let simple: Option<Vec<String>> =
+            wanted.iter().map(|w| if let Wanted::Value(v) = w { simple_key(v) } else { None }).collect();
+        if let (Some(keys), Some(mut index)) = (simple, SimpleIndex::of(array)) {
+            for key in keys {
+                match index.get_mut(&key) {
+                    Some(n) if *n > 0 => *n -= 1,
+                    _ => return Ok(false),
+                }
+            }
+            return Ok(true);
         }
         let mut fits = vec![vec![false; array.len()]; wanted.len()];
         for (i, w) in wanted.iter().enumerate() {
             for (j, v) in array.iter().enumerate() {
-                fits[i][j] = self.matches(w, Some(v))?;
+                fits[i][j] = self.wanted_matches(w, v)?;
             }
         }
         fn augment(i: usize, fits: &[Vec<bool>], seen: &mut [bool], owner: &mut [Option<usize>]) -> bool {
@@ -336,6 +398,7 @@ impl Checker<'_> {
                 format!("the elements [{}] in any order", parts?.join(", "))
             }
             Matcher::Compare(op, v) => format!("a value {} {}", op.symbol(), brief(&self.vars.render_value(v)?)),
+            Matcher::Splice(v) => format!("the elements of {}", brief(&self.vars.render_value(v)?)),
             Matcher::Each(inner) => format!("every element {}", self.describe(inner)?),
             Matcher::Not(inner) => format!("not {}", self.describe(inner)?),
             Matcher::All(all) => {
@@ -413,6 +476,36 @@ impl Checker<'_> {
 /// The expected document as a view over the actual one (see `Checker::view`); `None` when it should be absent.
 pub fn expected_view(matcher: &Matcher, actual: Option<&Value>, vars: &Vars) -> Result<Option<Value>, RenderError> {
     Checker { vars }.view(matcher, actual)
+}
+
+/// An item of a collection matcher: a rendered value, or a matcher proper.
+enum Wanted<'m> {
+    Value(Value),
+    Matcher(&'m Matcher),
+}
+
+/// Counts of the scalar elements of an array, when all are scalars whose text identifies them.
+struct SimpleIndex;
+
+impl SimpleIndex {
+    fn of(items: &[Value]) -> Option<std::collections::HashMap<String, usize>> {
+        let mut counts = std::collections::HashMap::with_capacity(items.len());
+        for item in items {
+            *counts.entry(simple_key(item)?).or_insert(0) += 1;
+        }
+        Some(counts)
+    }
+}
+
+/// A key equal for equal scalars: strings, booleans, null and integers (floats compare by value elsewhere).
+fn simple_key(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(format!("s{s}")),
+        Value::Bool(b) => Some(format!("b{b}")),
+        Value::Null => Some("n".into()),
+        Value::Number(n) if n.is_i64() || n.is_u64() => Some(format!("i{n}")),
+        _ => None,
+    }
 }
 
 fn has_type(value: &Value, t: JsonType) -> bool {
@@ -527,5 +620,32 @@ mod tests {
         let actual = json!({"id": "x", "name": "n", "size": 3, "created_at": "t"});
         let view = expected_view(&m, Some(&actual), &vars()).unwrap().unwrap();
         assert_eq!(view, json!({"id": "x", "size": 2, "created_at": "t"}));
+    }
+}
+
+#[cfg(test)]
+mod collection_tests {
+    use super::*;
+    use crate::case::matcher::MatcherBuilder;
+    use crate::run::vars::Generators;
+    use serde_json::json;
+    use std::sync::Arc;
+
+    #[test]
+    fn spliced_templates_compare_large_lists_in_any_order() {
+        let mut vars = Vars::new(Arc::new(Generators::new()));
+        let members: Vec<Value> = (0..10_001).map(|i| Value::String(format!("46{i:011}"))).collect();
+        vars.set("members", Value::Array(members.clone()));
+        let value: serde_yaml::Value = serde_yaml::from_str("!unordered '{{members}}'").unwrap();
+        let matcher = MatcherBuilder::new().build(&value, false, "body").unwrap();
+        let mut reversed = members.clone();
+        reversed.reverse();
+        assert!(check(&matcher, Some(&Value::Array(reversed.clone())), &vars).unwrap().is_empty());
+        reversed[0] = json!("46999999999999");
+        assert_eq!(check(&matcher, Some(&Value::Array(reversed)), &vars).unwrap().len(), 1);
+
+        let value: serde_yaml::Value = serde_yaml::from_str("!contains '{{members}}'").unwrap();
+        let matcher = MatcherBuilder::new().build(&value, false, "body").unwrap();
+        assert!(check(&matcher, Some(&Value::Array(members)), &vars).unwrap().is_empty());
     }
 }
