@@ -154,12 +154,10 @@ fn parse_file<T: DeserializeOwned>(path: &Path) -> Result<Parsed<T>, Diagnostic>
         Ok(value) => Ok(Parsed { path: path.to_path_buf(), positions: PositionIndex::build(&source), source, value }),
         Err(e) => {
             let pos = e.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
-            let message = e.to_string();
-            // serde_yaml appends " at line L column C"; the location is printed in front instead.
-            let message = match message.rfind(" at line ") {
-                Some(cut) => message[..cut].to_string(),
-                None => message,
-            };
+            // serde_yaml puts " at line L column C" (the error's own position) in the message; it is printed in
+            // front instead. Only that one goes: a syntax error's context ("while parsing a flow mapping at
+            // line 4 column 18") keeps its position, which is where the unclosed `{` is.
+            let message = e.to_string().replacen(&format!(" at line {} column {}", pos.0, pos.1), "", 1);
             Err(Diagnostic::new(location(path, pos), message).with_source(&source))
         }
     }
@@ -226,9 +224,13 @@ fn load_suite(
     };
     errors.append(&mut checker.errors);
 
+    // A catalogue kept inside the suite folder is not a case file.
+    let catalogue_file = raw.requirements.as_ref().map(|rel| dir.join(rel));
     let mut cases = Vec::new();
     for file in case_files(dir) {
-        if only.is_some_and(|set| !set.iter().any(|f| same_file(f, &file))) {
+        if only.is_some_and(|set| !set.iter().any(|f| same_file(f, &file)))
+            || catalogue_file.as_ref().is_some_and(|c| same_file(c, &file))
+        {
             continue;
         }
         let rel = file.strip_prefix(dir).unwrap_or(&file).with_extension("");
@@ -537,24 +539,19 @@ impl FileChecker<'_, RawCaseFile> {
                     max_pages: p.max_pages.unwrap_or(20),
                 }
             });
-        let mut expect_scope = Scope { known: scope.known.clone(), later_captures: scope.later_captures.clone() };
-        if let Some(p) = &paginate {
-            expect_scope.known.insert(p.param.clone());
-        }
-        let expect = self.expect(&raw.expect, &format!("{path}.expect"), &expect_scope, paginate.is_some(), options);
-
         let mut captures = Vec::new();
         for (name, source) in &raw.capture {
             let cpath = format!("{path}.capture.{name}");
             if !is_var_name(name) {
                 self.push(self.parsed.at_key(&cpath, format!("`{name}` is not a valid variable name")));
             }
+            let optional = matches!(source, RawCapture::Source(RawCaptureSource { optional: true, .. }));
             let source = match source {
                 RawCapture::Pointer(p) => Some(CaptureSource::Body(p.clone())),
-                RawCapture::Source(RawCaptureSource { pointer: Some(p), header: None }) => {
+                RawCapture::Source(RawCaptureSource { pointer: Some(p), header: None, .. }) => {
                     Some(CaptureSource::Body(p.clone()))
                 }
-                RawCapture::Source(RawCaptureSource { pointer: None, header: Some(h) }) => {
+                RawCapture::Source(RawCaptureSource { pointer: None, header: Some(h), .. }) => {
                     Some(CaptureSource::Header(h.to_ascii_lowercase()))
                 }
                 RawCapture::Source(_) => {
@@ -573,11 +570,18 @@ impl FileChecker<'_, RawCaseFile> {
                 );
             }
             if let Some(source) = source {
-                captures.push(Capture { name: name.clone(), source });
+                captures.push(Capture { name: name.clone(), source, optional });
             }
             scope.known.insert(name.clone());
             scope.later_captures.remove(name);
         }
+        // The step's own captures are taken before its checks, so its expectations may use them.
+        let mut expect_scope = Scope { known: scope.known.clone(), later_captures: scope.later_captures.clone() };
+        if let Some(p) = &paginate {
+            expect_scope.known.insert(p.param.clone());
+        }
+        let expect = self.expect(&raw.expect, &format!("{path}.expect"), &expect_scope, paginate.is_some(), options);
+
         if self.errors.len() > errors_before {
             return None;
         }

@@ -192,6 +192,8 @@ pub struct Expect {
 pub struct Capture {
     pub name: String,
     pub source: CaptureSource,
+    /// A missing value leaves the variable unset instead of failing the step.
+    pub optional: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -85,7 +85,8 @@ pub struct RawStep {
     pub paginate: Option<RawPaginate>,
     #[serde(default)]
     pub expect: RawExpect,
-    /// Values to keep for later steps: `name: /json/pointer` or `name: {header: Location}`.
+    /// Values to keep: `name: /json/pointer` or `name: {header: Location}`. Captures are taken before the
+    /// step's expectations are checked, so the expectations can use them too.
     #[serde(default)]
     pub capture: BTreeMap<String, RawCapture>,
     /// Keep this step's normalised response as an insta snapshot. Defaults to false.
@@ -170,4 +171,8 @@ pub struct RawCaptureSource {
     pub pointer: Option<String>,
     /// A response header.
     pub header: Option<String>,
+    /// When the value is missing, leave the variable unset instead of failing (cleanup steps that use it are
+    /// then skipped). For negative steps that must still clean up what a faulty server wrongly created.
+    #[serde(default)]
+    pub optional: bool,
 }

@@ -63,7 +63,7 @@ fn counts_phrase(t: &Tally) -> String {
 }
 
 fn header(out: &mut dyn Write, run: &RunResult, total: &Tally, verdict: &str) -> io::Result<()> {
-    writeln!(out, "<header class=\"run\">")?;
+    writeln!(out, "<header class=\"run\"><div class=\"wrap\">")?;
     writeln!(
         out,
         "<h1>conform report <span class=\"verdict verdict-{verdict}\" id=\"verdict\">{}</span></h1>",
@@ -94,7 +94,7 @@ fn header(out: &mut dyn Write, run: &RunResult, total: &Tally, verdict: &str) ->
              <span class=\"label\">{key}</span></li>"
         )?;
     }
-    writeln!(out, "</ul>\n</header>")
+    writeln!(out, "</ul>\n</div></header>")
 }
 
 fn toc(out: &mut dyn Write, suites: &[SuiteCases<'_>], coverage: &[SuiteCoverage]) -> io::Result<()> {
@@ -438,7 +438,7 @@ const CSS: &str = r#"
 body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:var(--fg);background:var(--bg)}
 code,pre{font-family:ui-monospace,SFMono-Regular,"SF Mono",Menlo,Consolas,"Liberation Mono",monospace;font-size:13px}
 a{color:var(--link);text-decoration:none}a:hover{text-decoration:underline}
-header.run{padding:20px 32px;border-bottom:1px solid var(--border);background:var(--panel);border-top:6px solid var(--pass)}
+header.run{padding:20px 0;border-bottom:1px solid var(--border);background:var(--panel);border-top:6px solid var(--pass)}
 body.failed header.run{border-top-color:var(--fail)}
 h1{margin:0 0 8px;font-size:24px;font-weight:600}
 h2{font-size:20px;margin:32px 0 12px;padding-bottom:6px;border-bottom:1px solid var(--border)}
@@ -453,7 +453,7 @@ ul.counts{display:flex;flex-wrap:wrap;gap:12px;list-style:none;margin:0;padding:
 .count-passed .n{color:var(--pass)}.count-failed .n{color:var(--fail)}.count-errored .n{color:var(--err)}.count-skipped .n{color:var(--skip)}
 .count.zero .n{color:var(--muted)}
 .count-failed:not(.zero){background:var(--fail-bg);border-color:var(--fail)}.count-errored:not(.zero){background:var(--err-bg);border-color:var(--err)}
-main{max-width:1200px;margin:0 auto;padding:8px 32px 32px}
+.wrap,main{max-width:1200px;margin:0 auto;padding:0 32px}main{padding-bottom:32px}
 nav.toc{margin:16px 0;color:var(--muted)}nav.toc a{margin-left:10px}
 .all-good{padding:12px 16px;border-radius:8px;background:var(--pass-bg);color:var(--pass);font-weight:600}
 .pill{display:inline-block;min-width:22px;padding:0 8px;border-radius:11px;background:var(--none-bg);color:var(--fg);font-size:13px;text-align:center;vertical-align:middle}

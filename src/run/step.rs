@@ -88,34 +88,10 @@ impl Runner {
         result.request = Some(request.line());
         let response = self.send_with_retries(&request, result).await?;
         result.status = Some(response.status);
+        take_captures(step, &response, vars, &mut result.failures);
         let body = self
             .check_response(&step.expect, &step.location, &response, vars, &mut result.failures)
             .map_err(Abort::Render)?;
-        for capture in &step.captures {
-            let value = match &capture.source {
-                CaptureSource::Header(name) => response.header(name).map(Value::String),
-                CaptureSource::Body(pointer) => body.as_ref().and_then(|b| b.pointer(pointer)).cloned(),
-            };
-            match value {
-                Some(v) => vars.set(capture.name.clone(), v),
-                None => result.failures.push(Failure {
-                    kind: FailureKind::Body,
-                    path: match &capture.source {
-                        CaptureSource::Header(h) => h.clone(),
-                        CaptureSource::Body(p) => p.clone(),
-                    },
-                    message: format!(
-                        "cannot capture `{}`: {} is not in the response",
-                        capture.name,
-                        describe_source(&capture.source)
-                    ),
-                    expected: Some(describe_source(&capture.source)),
-                    actual: body.as_ref().map(brief),
-                    diff: None,
-                    location: Some(step.location.clone()),
-                }),
-            }
-        }
         if step.snapshot
             && let Some(dir) = self.config.snapshots.dir()
         {
@@ -168,6 +144,9 @@ impl Runner {
             let response = self.send_with_retries(&request, result).await?;
             result.pages += 1;
             result.status = Some(response.status);
+            if result.pages == 1 {
+                take_captures(step, &response, vars, &mut result.failures);
+            }
             let before = result.failures.len();
             let body = self
                 .check_response(&step.expect, &step.location, &response, vars, &mut result.failures)
@@ -279,16 +258,20 @@ impl Runner {
         Ok(RenderedRequest { method: req.method.clone(), url, headers, body })
     }
 
+    /// Sends with up to `retries` extra attempts after transport errors. `result.attempts` keeps the most any
+    /// request of the step needed (a paginated step sends several requests).
     async fn send_with_retries(&self, request: &RenderedRequest, result: &mut StepResult) -> Result<Response, Abort> {
+        let mut attempts = 0;
         loop {
-            result.attempts += 1;
+            attempts += 1;
+            result.attempts = result.attempts.max(attempts);
             match send(&self.client, request, self.config.timeout).await {
                 Ok(response) => return Ok(response),
-                Err(_) if result.attempts <= self.config.retries => {
+                Err(_) if attempts <= self.config.retries => {
                     // Transport errors only: a wrong answer is never retried. Back off a little each time.
-                    tokio::time::sleep(Duration::from_millis(200 * u64::from(result.attempts))).await;
+                    tokio::time::sleep(Duration::from_millis(200 * u64::from(attempts))).await;
                 }
-                Err(e) => return Err(Abort::Transport(e, result.attempts)),
+                Err(e) => return Err(Abort::Transport(e, attempts)),
             }
         }
     }
@@ -385,6 +368,40 @@ impl Runner {
             }
         }
         Ok(value)
+    }
+}
+
+/// Sets the step's captures from the response; a missing value fails the step unless the capture is optional.
+fn take_captures(step: &Step, response: &Response, vars: &mut Vars, failures: &mut Vec<Failure>) {
+    if step.captures.is_empty() {
+        return;
+    }
+    let body = response.body_value().ok();
+    for capture in &step.captures {
+        let value = match &capture.source {
+            CaptureSource::Header(name) => response.header(name).map(Value::String),
+            CaptureSource::Body(pointer) => body.as_ref().and_then(|b| b.pointer(pointer)).cloned(),
+        };
+        match value {
+            Some(v) => vars.set(capture.name.clone(), v),
+            None if capture.optional => {}
+            None => failures.push(Failure {
+                kind: FailureKind::Body,
+                path: match &capture.source {
+                    CaptureSource::Header(h) => h.clone(),
+                    CaptureSource::Body(p) => p.clone(),
+                },
+                message: format!(
+                    "cannot capture `{}`: {} is not in the response",
+                    capture.name,
+                    describe_source(&capture.source)
+                ),
+                expected: Some(describe_source(&capture.source)),
+                actual: body.as_ref().map(brief),
+                diff: None,
+                location: Some(step.location.clone()),
+            }),
+        }
     }
 }
 

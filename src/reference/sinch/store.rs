@@ -61,7 +61,7 @@ impl GroupStore {
     /// Groups newest first, as the list operation documents.
     pub(crate) fn newest_first(&self) -> Vec<&Group> {
         let mut all: Vec<&Group> = self.groups.values().collect();
-        all.sort_by(|a, b| b.seq.cmp(&a.seq));
+        all.sort_by_key(|g| std::cmp::Reverse(g.seq));
         if self.config.fault_is("sinch-list-oldest-first") {
             all.reverse();
         }
