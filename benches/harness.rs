@@ -40,8 +40,10 @@ fn matching(c: &mut Criterion) {
     c.bench_function("unordered 10,000 MSISDNs", |b| b.iter(|| check(&unordered, Some(&actual), &vars).unwrap()));
 
     let page: Value = serde_json::json!({"page": 0, "page_size": 100, "count": 100, "groups": (0..100).map(|i| serde_json::json!({"id": format!("id{i}"), "name": format!("g{i}"), "size": i, "created_at": "2024-06-06T08:59:22.156Z", "modified_at": "2024-06-06T08:59:22.156Z"})).collect::<Vec<_>>()});
-    let yaml: serde_yaml::Value =
-        serde_yaml::from_str("{page: 0, groups: !contains_in_order [{id: id90}, {id: id50}, {id: id10}], count: !ge 3}").unwrap();
+    let yaml: serde_yaml::Value = serde_yaml::from_str(
+        "{page: 0, groups: !contains_in_order [{id: id90}, {id: id50}, {id: id10}], count: !ge 3}",
+    )
+    .unwrap();
     let partial = MatcherBuilder::new().build(&yaml, false, "body").unwrap();
     c.bench_function("partial match of a 100-group page", |b| b.iter(|| check(&partial, Some(&page), &vars).unwrap()));
 }

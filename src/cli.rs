@@ -22,7 +22,9 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run cases against an implementation (the embedded reference server when no --base-url is given).
-    #[command(after_help = "Examples:\n  conform run\n  conform run cases/sinch --filter update --report junit=out/junit.xml --report html=out/report.html\n  conform run --base-url http://127.0.0.1:9000 --var sinch_token=secret --snapshots snapshots/my-impl\n  CONFORM_VAR_XERO_TOKEN=… conform run cases/xero --base-url https://api.xero.com --exclude-tag seed-verbs --shard 1/3")]
+    #[command(
+        after_help = "Examples:\n  conform run\n  conform run cases/sinch --filter update --report junit=out/junit.xml --report html=out/report.html\n  conform run --base-url http://127.0.0.1:9000 --var sinch_token=secret --snapshots snapshots/my-impl\n  CONFORM_VAR_XERO_TOKEN=… conform run cases/xero --base-url https://api.xero.com --exclude-tag seed-verbs --shard 1/3"
+    )]
     Run(RunArgs),
     /// List cases with their tags and requirements (no network).
     #[command(after_help = "Example:\n  conform list cases --tag legacy")]
@@ -34,7 +36,9 @@ pub enum Command {
     #[command(after_help = "Example:\n  conform coverage cases")]
     Coverage(CheckArgs),
     /// Serve the reference implementation of both APIs until Ctrl-C.
-    #[command(after_help = "Examples:\n  conform serve\n  conform serve --addr 127.0.0.1:9000 --with-data\n  conform serve --fault sinch-adds-after-removes\n  conform serve --list-faults")]
+    #[command(
+        after_help = "Examples:\n  conform serve\n  conform serve --addr 127.0.0.1:9000 --with-data\n  conform serve --fault sinch-adds-after-removes\n  conform serve --list-faults"
+    )]
     Serve(ServeArgs),
 }
 
@@ -193,7 +197,8 @@ fn parse_seconds(s: &str) -> Result<Duration, String> {
 }
 
 fn parse_report(s: &str) -> Result<(conform::report::ReportFormat, PathBuf), String> {
-    let (format, path) = s.split_once('=').ok_or_else(|| format!("`{s}` is not FORMAT=PATH (e.g. junit=out/junit.xml)"))?;
+    let (format, path) =
+        s.split_once('=').ok_or_else(|| format!("`{s}` is not FORMAT=PATH (e.g. junit=out/junit.xml)"))?;
     let format = format.parse().map_err(|e| format!("{e}"))?;
     Ok((format, PathBuf::from(path)))
 }

@@ -171,7 +171,11 @@ pub fn run(args: RunArgs) -> ExitCode {
 }
 
 fn mode(dir: &Path, update: bool) -> SnapshotMode {
-    if update { SnapshotMode::Update { dir: dir.to_path_buf() } } else { SnapshotMode::Check { dir: dir.to_path_buf() } }
+    if update {
+        SnapshotMode::Update { dir: dir.to_path_buf() }
+    } else {
+        SnapshotMode::Check { dir: dir.to_path_buf() }
+    }
 }
 
 pub fn list(args: ListArgs) -> ExitCode {

@@ -64,7 +64,9 @@ impl Selection {
         suites
             .iter()
             .enumerate()
-            .flat_map(|(s, suite)| suite.cases.iter().enumerate().filter(|(_, c)| self.accepts(c)).map(move |(c, _)| (s, c)))
+            .flat_map(|(s, suite)| {
+                suite.cases.iter().enumerate().filter(|(_, c)| self.accepts(c)).map(move |(c, _)| (s, c))
+            })
             .collect()
     }
 }

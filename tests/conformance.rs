@@ -49,7 +49,8 @@ fn main() {
     let mut trials = Vec::new();
     for (s, suite) in suites.iter().enumerate() {
         for (c, case) in suite.cases.iter().enumerate() {
-            let (suites, runner, runtime, redactor) = (suites.clone(), runner.clone(), runtime.clone(), redactor.clone());
+            let (suites, runner, runtime, redactor) =
+                (suites.clone(), runner.clone(), runtime.clone(), redactor.clone());
             let trial = Trial::test(case.id.to_string(), move || {
                 let suite = &suites[s];
                 let result = runtime.block_on(runner.run_case(suite, &suite.cases[c], &redactor));

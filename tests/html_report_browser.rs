@@ -40,8 +40,11 @@ fn chromium() -> Option<PathBuf> {
 /// A fresh directory under cargo's per-target temp dir.
 fn temp_dir(label: &str) -> PathBuf {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join(format!("html-report-{label}-{}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed)));
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "html-report-{label}-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -156,6 +159,7 @@ fn rendered_counts_equal_json_summary() {
     // The `<script>` inside a failure message stayed text.
     assert!(!dom.contains("<script"), "the rendered page holds a script element");
     assert!(dom.contains("&lt;script&gt;alert('pwned')&lt;/script&gt;"));
+    let _ = std::fs::remove_dir_all(page.parent().unwrap());
 }
 
 #[test]
@@ -164,7 +168,8 @@ fn page_logs_no_console_message() {
     // Control: a page that does log, so a silent report proves something.
     let control_dir = temp_dir("control");
     let control = control_dir.join("control.html");
-    std::fs::write(&control, "<!DOCTYPE html><title>c</title><script>console.error('conform-control')</script>").unwrap();
+    std::fs::write(&control, "<!DOCTYPE html><title>c</title><script>console.error('conform-control')</script>")
+        .unwrap();
     let out = run_browser(&browser, &control, &["--dump-dom".into()]);
     assert!(
         console_lines(&out.stderr).iter().any(|l| l.contains("conform-control")),
@@ -176,6 +181,8 @@ fn page_logs_no_console_message() {
     let out = run_browser(&browser, &page, &["--dump-dom".into()]);
     let lines = console_lines(&out.stderr);
     assert!(lines.is_empty(), "the report page logged to the console:\n{}", lines.join("\n"));
+    let _ = std::fs::remove_dir_all(control_dir);
+    let _ = std::fs::remove_dir_all(page.parent().unwrap());
 }
 
 #[test]
@@ -191,4 +198,5 @@ fn screenshot_is_a_real_image() {
     let keep = Path::new(env!("CARGO_TARGET_TMPDIR")).parent().unwrap().join("html-report.png");
     std::fs::copy(&shot, &keep).unwrap();
     eprintln!("screenshot: {}", keep.display());
+    let _ = std::fs::remove_dir_all(page.parent().unwrap());
 }

@@ -205,7 +205,10 @@ fn a_broken_file_among_good_ones_fails_the_whole_check() {
     ]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(stderr.contains("load-errors/undefined-variable/cases.yaml:6:17: undefined variable `host_di`"), "{stderr}");
+    assert!(
+        stderr.contains("load-errors/undefined-variable/cases.yaml:6:17: undefined variable `host_di`"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("e2e/suite"), "the good suite has no error:\n{stderr}");
 }
 

@@ -75,7 +75,10 @@ fn schema_rejects_drift() {
 #[test]
 fn json_report_content() {
     let report = json_report(&run());
-    assert_eq!(report["summary"], serde_json::json!({"total": 6, "passed": 3, "failed": 1, "errored": 1, "skipped": 1}));
+    assert_eq!(
+        report["summary"],
+        serde_json::json!({"total": 6, "passed": 3, "failed": 1, "errored": 1, "skipped": 1})
+    );
     assert_eq!(report["base_url"], "http://127.0.0.1:9");
     assert_eq!(report["duration_ms"], 4321.0);
     let suites = report["suites"].as_array().unwrap();
@@ -165,7 +168,8 @@ fn junit_parses_back_and_agrees_with_json_summary() {
         let json = json_report(&run);
         let summary = &json["summary"];
         // JSON also lists catalogued suites with no case in the run (for their coverage); JUnit has cases only.
-        let suites_with_cases = json["suites"].as_array().unwrap().iter().filter(|s| s["summary"]["total"] != 0).count();
+        let suites_with_cases =
+            json["suites"].as_array().unwrap().iter().filter(|s| s["summary"]["total"] != 0).count();
         assert_eq!(junit.suites, suites_with_cases, "{name}: suites");
         assert_eq!(junit.cases as u64, summary["total"].as_u64().unwrap(), "{name}: cases");
         assert_eq!(junit.failures as u64, summary["failed"].as_u64().unwrap(), "{name}: failures");
@@ -184,7 +188,11 @@ fn junit_content() {
     assert_eq!(junit.classnames["update"], "sinch.groups");
     assert_eq!(junit.classnames["list_all"], "xero.contacts.list");
     assert_eq!(junit.failure_messages, ["expected status 200, got 500 <script>alert('pwned')</script>"]);
-    assert!(junit.system_out.iter().any(|s| s.contains("step `list groups` took 3 attempts")), "{:?}", junit.system_out);
+    assert!(
+        junit.system_out.iter().any(|s| s.contains("step `list groups` took 3 attempts")),
+        "{:?}",
+        junit.system_out
+    );
 
     // Read back (unescaped): the failure text names the step, its request line, expected, actual and the diff.
     let report = quick_junit::Report::deserialize_from_str(&xml).unwrap();

@@ -47,9 +47,8 @@ impl Run {
             .map(|(i, _)| i + 1)
             .find(|&i| {
                 let line = failures[i..].lines().next().unwrap_or_default();
-                line.split_once(' ').is_some_and(|(label, rest)| {
-                    matches!(label, "FAIL" | "ERROR") && rest.trim_start() == id
-                })
+                line.split_once(' ')
+                    .is_some_and(|(label, rest)| matches!(label, "FAIL" | "ERROR") && rest.trim_start() == id)
             })
             .unwrap_or_else(|| panic!("no failure report for {id} in:\n{}", self.stdout));
         let rest = &failures[start..];
@@ -118,7 +117,7 @@ const EXPECTED_FAILURES: &[(&str, &str)] = &[
     ("type", "✗ body $.count: expected a value of type string, got 5"),
     ("length", "✗ body $.tags: expected length 2, got length 3: [\"red\",\"green\",\"blue\"]"),
     ("contains", "✗ body $.tags: expected an element matching \"purple\", got [\"red\",\"green\",\"blue\"]"),
-    ("unordered", "✗ body $.tags: expected the elements [\"red\", \"green\"] in any order, got [\"red\",\"green\",\"blue\"]"),
+    ("unordered", "✗ body $.tags: expected 2 element(s) in any order, got 3 element(s): [\"red\",\"green\",\"blue\"]"),
     (
         "contains-in-order",
         "✗ body $.tags: expected an element matching \"red\" after the match for item 0 (in order), got",
@@ -170,16 +169,8 @@ fn a_body_mismatch_shows_a_unified_diff() {
 #[test]
 fn without_a_terminal_there_is_no_colour_even_without_no_color() {
     let server = TestServer::start();
-    let mut command = command(&[
-        "run",
-        "--base-url",
-        &server.base_url(),
-        "--specs",
-        SPECS,
-        &file("fail"),
-        "--filter",
-        "body-value",
-    ]);
+    let mut command =
+        command(&["run", "--base-url", &server.base_url(), "--specs", SPECS, &file("fail"), "--filter", "body-value"]);
     command.env_remove("NO_COLOR");
     let out = finish(&mut command);
     out.assert_code(1);
@@ -235,8 +226,7 @@ fn cleanup_runs_after_a_failed_step_and_skips_what_was_never_captured() {
     let out = run(&server.base_url(), &[&file("cleanup")], &["-v", "-j", "1"]);
     out.assert_code(1);
     let requests = server.requests();
-    let deletes: BTreeSet<&str> =
-        requests.iter().map(String::as_str).filter(|r| r.starts_with("DELETE")).collect();
+    let deletes: BTreeSet<&str> = requests.iter().map(String::as_str).filter(|r| r.starts_with("DELETE")).collect();
     // after-failure: the DELETE came although a step failed; the step after the failure was never sent.
     // never-captured: the cleanup step that needs `thing_id` was skipped, the other one ran.
     assert_eq!(deletes, BTreeSet::from(["DELETE /things/t1", "DELETE /things/fixed"]), "{requests:?}");
@@ -264,7 +254,8 @@ fn a_broken_connection_is_an_error_with_its_reason() {
     let out = run(&server.base_url(), &[&file("transport")], &["--filter", "hangup"]);
     out.assert_code(1);
     let report = out.report("e2e::transport::hangup");
-    assert!(report.contains("error: request failed: error decoding response body"), "{report}");
+    assert!(report.contains("error: request failed: error sending request for url ("), "{report}");
+    assert!(report.contains("connection closed before message completed"), "{report}");
 }
 
 #[test]
@@ -312,8 +303,7 @@ fn fail_fast_skips_the_rest() {
 fn suite() -> (Suite, Arc<SchemaSet>) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let schemas = SchemaSet::load(&root.join(SPECS)).expect("fixture schemas");
-    let options =
-        LoadOptions { schema_names: schemas.names().map(String::from).collect(), ..LoadOptions::default() };
+    let options = LoadOptions { schema_names: schemas.names().map(String::from).collect(), ..LoadOptions::default() };
     let mut suites = load(&[root.join(SUITE)], &options).expect("the e2e suite loads");
     assert_eq!(suites.len(), 1);
     (suites.remove(0), Arc::new(schemas))

@@ -36,9 +36,10 @@ fn conform(args: &[String], envs: &[(&str, &str)]) -> Output {
 /// Runs the leaky suite, verbose, with every report and snapshots under `dir`; CI annotations on.
 fn run_suite(server: &TestServer, dir: &Path, name: &str, extra: &[&str], envs: &[(&str, &str)]) -> Output {
     let report = |format: &str, file: &str| format!("{format}={}", dir.join(name).join(file).display());
-    let mut args: Vec<String> = ["run", SUITE, "--base-url", &server.base_url(), "--specs", "no-specs", "-v", "-j", "2"]
-        .map(String::from)
-        .to_vec();
+    let mut args: Vec<String> =
+        ["run", SUITE, "--base-url", &server.base_url(), "--specs", "no-specs", "-v", "-j", "2"]
+            .map(String::from)
+            .to_vec();
     args.extend(["--snapshots".into(), dir.join("snapshots").display().to_string()]);
     for (format, file) in [("junit", "junit.xml"), ("json", "report.json"), ("html", "report.html")] {
         args.extend(["--report".into(), report(format, file)]);
@@ -77,11 +78,7 @@ fn assert_no_leak(secrets: &[&str], out: &Output, dir: &Path) {
     }
     for (place, bytes) in &places {
         for secret in secrets {
-            assert!(
-                !contains(bytes, secret),
-                "`{secret}` leaked into {place}:\n{}",
-                String::from_utf8_lossy(bytes)
-            );
+            assert!(!contains(bytes, secret), "`{secret}` leaked into {place}:\n{}", String::from_utf8_lossy(bytes));
         }
     }
 }
@@ -140,10 +137,8 @@ fn no_credential_reaches_any_output() {
     let requests = server.requests();
     assert!(requests.contains(&format!("GET /echo/{TOKEN_FROM_ENV}")), "{requests:?}");
     assert!(requests.contains(&format!("GET /things/{PLAN_KEY_FROM_VAR}")), "{requests:?}");
-    let pending: Vec<PathBuf> = files_under(dir.path())
-        .into_iter()
-        .filter(|p| p.to_string_lossy().ends_with(".snap.new"))
-        .collect();
+    let pending: Vec<PathBuf> =
+        files_under(dir.path()).into_iter().filter(|p| p.to_string_lossy().ends_with(".snap.new")).collect();
     assert_eq!(pending.len(), 1, "a changed snapshot is pending: {:?}", files_under(dir.path()));
     let stdout = String::from_utf8_lossy(&second.stdout);
     assert!(stdout.contains("the response differs from snapshot"), "{stdout}");

@@ -524,8 +524,14 @@ impl FileChecker<'_, RawCaseFile> {
             (None, None) => None,
         };
 
-        let paginate =
+        let mut paginate =
             raw.paginate.as_ref().map(|p| {
+                if p.stable.as_deref().is_some_and(|s| !is_pointer(s)) {
+                    self.push(self.parsed.at_value(
+                        &format!("{path}.paginate.stable"),
+                        "`stable` must be a JSON Pointer such as `/count`",
+                    ));
+                }
                 if !is_pointer(&p.items) {
                     self.push(self.parsed.at_value(
                         &format!("{path}.paginate.items"),
@@ -537,6 +543,9 @@ impl FileChecker<'_, RawCaseFile> {
                     start: p.start.unwrap_or(0),
                     items: p.items.clone(),
                     max_pages: p.max_pages.unwrap_or(20),
+                    until: None,
+                    stable: p.stable.clone(),
+                    restarts: p.restarts.unwrap_or(5),
                 }
             });
         let mut captures = Vec::new();
@@ -581,6 +590,9 @@ impl FileChecker<'_, RawCaseFile> {
             expect_scope.known.insert(p.param.clone());
         }
         let expect = self.expect(&raw.expect, &format!("{path}.expect"), &expect_scope, paginate.is_some(), options);
+        if let (Some(p), Some(until)) = (paginate.as_mut(), raw.paginate.as_ref().and_then(|r| r.until.as_ref())) {
+            p.until = self.matcher(until, false, &format!("{path}.paginate.until"), &expect_scope);
+        }
 
         if self.errors.len() > errors_before {
             return None;

@@ -174,6 +174,12 @@ pub struct Paginate {
     /// JSON Pointer to each page's items.
     pub items: String,
     pub max_pages: u32,
+    /// Stop early once the items collected so far match this.
+    pub until: Option<Matcher>,
+    /// JSON Pointer to a value that must not move during a walk (e.g. `/count`); when it does, the walk restarts.
+    pub stable: Option<String>,
+    /// Walks restarted at most this many times when `stable` moves. Defaults to 5.
+    pub restarts: u32,
 }
 
 #[derive(Debug, Clone, Default)]

@@ -49,8 +49,16 @@ fn parent(path: &str) -> Option<&str> {
 }
 
 enum Frame {
-    Map { path: String, pending_key: Option<String> },
-    Seq { path: String, next: usize },
+    /// `first_key`: no key seen yet.
+    Map {
+        path: String,
+        pending_key: Option<String>,
+        first_key: bool,
+    },
+    Seq {
+        path: String,
+        next: usize,
+    },
 }
 
 #[derive(Default)]
@@ -70,7 +78,7 @@ impl Builder {
                 *next += 1;
                 p
             }
-            Some(Frame::Map { path, pending_key }) => match pending_key.take() {
+            Some(Frame::Map { path, pending_key, first_key }) => match pending_key.take() {
                 Some(key) => {
                     if path.is_empty() {
                         key
@@ -82,6 +90,13 @@ impl Builder {
                     let key = scalar.unwrap_or("?").to_string();
                     let full = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
                     self.index.keys.insert(full, pos);
+                    // yaml-rust2 marks a block mapping where it recognises it (at its first `:`), so a case or
+                    // step would point mid-line; it starts at its first key.
+                    if std::mem::take(first_key)
+                        && let Some(start) = self.index.values.get_mut(path.as_str())
+                    {
+                        *start = (*start).min(pos);
+                    }
                     *pending_key = Some(key);
                     return None;
                 }
@@ -107,7 +122,7 @@ impl MarkedEventReceiver for Builder {
             }
             Event::MappingStart(..) => {
                 let path = self.enter(None, mark).unwrap_or_default();
-                self.stack.push(Frame::Map { path, pending_key: None });
+                self.stack.push(Frame::Map { path, pending_key: None, first_key: true });
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 self.stack.pop();
@@ -129,6 +144,11 @@ mod tests {
         assert_eq!(index.key("cases[0].steps[0].expect.status"), (6, 11));
         assert_eq!(index.value("cases[0].steps[0].expect.status"), (6, 19));
         assert_eq!(index.value("cases[0].steps[0].request.path"), (4, 38));
+        // Block mappings start at their first key, flow mappings at their `{`.
+        assert_eq!(index.value("cases[0]"), (2, 5));
+        assert_eq!(index.value("cases[0].steps[0]"), (4, 9));
+        assert_eq!(index.value("cases[0].steps[0].expect"), (6, 11));
+        assert_eq!(index.value("cases[0].steps[0].request"), (4, 18));
         // Unknown paths fall back to the nearest ancestor.
         assert_eq!(index.value("cases[0].steps[0].expect.body.x"), index.value("cases[0].steps[0].expect"));
     }

@@ -125,6 +125,16 @@ pub struct RawPaginate {
     pub items: String,
     /// Stop after this many pages even if items remain. Defaults to 20.
     pub max_pages: Option<u32>,
+    /// Stop as soon as the items collected so far match this (e.g. the case's own items were all seen), so a
+    /// walk over a large or busy account stays short.
+    #[schemars(with = "Option<serde_json::Value>")]
+    pub until: Option<RawValue>,
+    /// JSON Pointer to a value that must be the same on every page of one walk (e.g. `/count`, the total).
+    /// When it moves, the list changed under the walk — offset paging then skips or repeats items — and the
+    /// walk starts again from the first page.
+    pub stable: Option<String>,
+    /// How many times a walk may restart because `stable` moved. Defaults to 5.
+    pub restarts: Option<u32>,
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]

@@ -99,7 +99,10 @@ impl Checker<'_> {
                         return Ok(());
                     }
                 }
-                return Ok(Self::push(out, path, self.describe(matcher)?, actual));
+                {
+                    Self::push(out, path, self.describe(matcher)?, actual);
+                    return Ok(());
+                }
             }
             _ => {}
         }
@@ -117,7 +120,10 @@ impl Checker<'_> {
             }
             Matcher::Object { fields, strict } => {
                 let Some(map) = actual.as_object() else {
-                    return Ok(Self::push(out, path, "an object".into(), Some(actual)));
+                    {
+                        Self::push(out, path, "an object".into(), Some(actual));
+                        return Ok(());
+                    }
                 };
                 for (key, m) in fields {
                     self.node(m, map.get(key), &child_path(path, key), out)?;
@@ -130,7 +136,10 @@ impl Checker<'_> {
             }
             Matcher::Array { items, .. } => {
                 let Some(array) = actual.as_array() else {
-                    return Ok(Self::push(out, path, "an array".into(), Some(actual)));
+                    {
+                        Self::push(out, path, "an array".into(), Some(actual));
+                        return Ok(());
+                    }
                 };
                 if array.len() != items.len() {
                     out.push(Mismatch {
@@ -214,7 +223,10 @@ impl Checker<'_> {
             }
             Matcher::ContainsInOrder(wanted) => {
                 let Some(array) = actual.as_array() else {
-                    return Ok(Self::push(out, path, "an array".into(), Some(actual)));
+                    {
+                        Self::push(out, path, "an array".into(), Some(actual));
+                        return Ok(());
+                    }
                 };
                 let wanted = self.expand(wanted)?;
                 let mut next = 0;
@@ -232,7 +244,12 @@ impl Checker<'_> {
                             let where_ =
                                 if i == 0 { String::new() } else { format!(" after the match for item {}", i - 1) };
                             let what = self.describe_wanted(w)?;
-                            Self::push(out, path, format!("an element matching {what}{where_} (in order)"), Some(actual));
+                            Self::push(
+                                out,
+                                path,
+                                format!("an element matching {what}{where_} (in order)"),
+                                Some(actual),
+                            );
                             break;
                         }
                     }
@@ -240,7 +257,10 @@ impl Checker<'_> {
             }
             Matcher::Unordered(wanted) => {
                 let Some(array) = actual.as_array() else {
-                    return Ok(Self::push(out, path, "an array".into(), Some(actual)));
+                    {
+                        Self::push(out, path, "an array".into(), Some(actual));
+                        return Ok(());
+                    }
                 };
                 let wanted = self.expand(wanted)?;
                 if !self.unordered_match(&wanted, array)? {
@@ -277,7 +297,10 @@ impl Checker<'_> {
             }
             Matcher::Each(inner) => {
                 let Some(array) = actual.as_array() else {
-                    return Ok(Self::push(out, path, "an array".into(), Some(actual)));
+                    {
+                        Self::push(out, path, "an array".into(), Some(actual));
+                        return Ok(());
+                    }
                 };
                 for (i, item) in array.iter().enumerate() {
                     self.node(inner, Some(item), &format!("{path}[{i}]"), out)?;
@@ -585,7 +608,7 @@ mod tests {
 
     #[test]
     fn value_matchers() {
-        assert!(mismatches("!regex '^\\d+$'", json!("123")).len() == 0);
+        assert!(mismatches("!regex '^\\d+$'", json!("123")).is_empty());
         assert_eq!(
             mismatches("!regex '^\\d+$'", json!("+123")),
             ["$: expected a string matching /^\\d+$/, got \"+123\""]
@@ -596,7 +619,10 @@ mod tests {
         assert!(mismatches("!gt '{{t0}}'", json!("2024-06-06T09:19:58.147Z")).is_empty());
         assert_eq!(mismatches("!le 100", json!(101)), ["$: expected a value <= 100, got 101"]);
         assert!(mismatches("!match {type: array, each: !regex '^4'}", json!(["46", "47"])).is_empty());
-        assert_eq!(mismatches("!match {each: !type string}", json!(["a", 1])), ["$[1]: expected a value of type string, got 1"]);
+        assert_eq!(
+            mismatches("!match {each: !type string}", json!(["a", 1])),
+            ["$[1]: expected a value of type string, got 1"]
+        );
         assert!(mismatches("!not {size: 0}", json!({"size": 1})).is_empty());
     }
 

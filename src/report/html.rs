@@ -136,7 +136,12 @@ fn failures(out: &mut dyn Write, run: &RunResult) -> io::Result<()> {
             anchor(&case.id.to_string()),
             esc(&case.id.to_string())
         )?;
-        write!(out, "<p class=\"where\"><code>{}</code> · {}", esc(&case.location.to_string()), human_duration(case.duration))?;
+        write!(
+            out,
+            "<p class=\"where\"><code>{}</code> · {}",
+            esc(&case.location.to_string()),
+            human_duration(case.duration)
+        )?;
         if !case.requirements.is_empty() {
             write!(out, " · requirements ")?;
             for (i, r) in case.requirements.iter().enumerate() {
@@ -169,8 +174,11 @@ fn step_problem(out: &mut dyn Write, step: &StepResult) -> io::Result<()> {
             Some(s) => format!(" <span class=\"status s{}\">{s}</span>", s / 100),
             None => String::new(),
         };
-        let attempts =
-            if step.attempts > 1 { format!(" <span class=\"tag\">{} attempts</span>", step.attempts) } else { String::new() };
+        let attempts = if step.attempts > 1 {
+            format!(" <span class=\"tag\">{} attempts</span>", step.attempts)
+        } else {
+            String::new()
+        };
         writeln!(out, "<p class=\"request\"><code>{}</code>{status}{attempts}</p>", esc(request))?;
     }
     if let Some(error) = &step.error {
@@ -220,7 +228,10 @@ fn failure_block(out: &mut dyn Write, f: &Failure) -> io::Result<()> {
 
 /// A unified diff, one coloured block element per line.
 fn diff_block(out: &mut dyn Write, diff: &str) -> io::Result<()> {
-    write!(out, "<div class=\"label\">Diff <span class=\"legend\"><span class=\"d-del\">− expected</span> <span class=\"d-add\">+ actual</span></span></div><pre class=\"diff\">")?;
+    write!(
+        out,
+        "<div class=\"label\">Diff <span class=\"legend\"><span class=\"d-del\">− expected</span> <span class=\"d-add\">+ actual</span></span></div><pre class=\"diff\">"
+    )?;
     for line in diff.lines() {
         let class = if line.starts_with("+++") || line.starts_with("---") {
             "d-meta"
@@ -300,7 +311,11 @@ fn matrix(out: &mut dyn Write, cov: &SuiteCoverage, outcomes: &HashMap<String, O
     writeln!(out, "</tbody></table>")
 }
 
-fn requirement_row(out: &mut dyn Write, req: &RequirementCoverage, outcomes: &HashMap<String, Outcome>) -> io::Result<()> {
+fn requirement_row(
+    out: &mut dyn Write,
+    req: &RequirementCoverage,
+    outcomes: &HashMap<String, Outcome>,
+) -> io::Result<()> {
     let status = status_class(req.status);
     let check = match req.check {
         CheckLevel::Full => "full",
@@ -339,20 +354,31 @@ fn cases_table(out: &mut dyn Write, suite: &SuiteCases<'_>) -> io::Result<()> {
     let t = suite.tally();
     // Small or failing suites open by default; a long green list stays folded.
     let open = if t.failed + t.errored > 0 || t.total <= 20 { " open" } else { "" };
-    writeln!(out, "<details class=\"cases\"{open}><summary><h3>Cases <span class=\"pill\">{}</span></h3></summary>", t.total)?;
-    writeln!(out, "<table>\n<thead><tr><th>Result</th><th>Case</th><th>Steps</th><th class=\"num\">Time</th><th>Requirements</th></tr></thead>\n<tbody>")?;
+    writeln!(
+        out,
+        "<details class=\"cases\"{open}><summary><h3>Cases <span class=\"pill\">{}</span></h3></summary>",
+        t.total
+    )?;
+    writeln!(
+        out,
+        "<table>\n<thead><tr><th>Result</th><th>Case</th><th>Steps</th><th class=\"num\">Time</th><th>Requirements</th></tr></thead>\n<tbody>"
+    )?;
     for case in &suite.cases {
         let outcome = outcome_word(case.outcome);
         let id = case.id.to_string();
         let retried = case.steps.iter().map(|s| s.attempts).max().unwrap_or(1);
-        let retried = if retried > 1 { format!(" <span class=\"tag\">retried ×{retried}</span>") } else { String::new() };
+        let retried =
+            if retried > 1 { format!(" <span class=\"tag\">{retried} attempts</span>") } else { String::new() };
         writeln!(
             out,
             "<tr id=\"case-{}\" class=\"case {outcome}\" data-outcome=\"{outcome}\"><td><span class=\"badge {outcome}\">{outcome}</span></td>\
              <td><code>{}</code>{retried}{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
             anchor(&id),
             esc(&id),
-            case.description.as_deref().map(|d| format!("<div class=\"description\">{}</div>", esc(d))).unwrap_or_default(),
+            case.description
+                .as_deref()
+                .map(|d| format!("<div class=\"description\">{}</div>", esc(d)))
+                .unwrap_or_default(),
             case.steps.len(),
             human_duration(case.duration),
             case.requirements.iter().map(|r| format!("<code>{}</code>", esc(r))).collect::<Vec<_>>().join(" ")
@@ -477,7 +503,7 @@ pre.diff{padding:6px 0}pre.diff span{display:block;padding:0 10px}
 .d-add{background:var(--pass-bg);color:var(--pass)}.d-del{background:var(--fail-bg);color:var(--fail)}
 .d-hunk{color:var(--err);background:var(--none-bg)}.d-meta{color:var(--muted);font-weight:600}.d-ctx{color:var(--fg)}
 .legend .d-add,.legend .d-del{padding:0 4px;border-radius:3px}
-.suite h2 .title{font-weight:normal;color:var(--muted);font-size:16px;margin-left:6px}
+.suite h2 code{font-size:inherit}.suite h2 .title{font-weight:normal;color:var(--muted);font-size:16px;margin-left:6px}
 .suite-counts,.coverage-line{color:var(--muted);margin:4px 0}.coverage-line{font-weight:600;color:var(--fg)}
 table{border-collapse:collapse;width:100%;margin:8px 0}
 th,td{text-align:left;vertical-align:top;padding:6px 10px;border-bottom:1px solid var(--border)}
@@ -505,7 +531,10 @@ mod tests {
 
     #[test]
     fn escapes_markup_and_quotes() {
-        assert_eq!(esc("<script>alert('x')</script> & \"y\""), "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot;");
+        assert_eq!(
+            esc("<script>alert('x')</script> & \"y\""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot;"
+        );
         assert!(matches!(esc("plain"), Cow::Borrowed(_)));
         assert_eq!(anchor("sinch::groups::create a/b"), "sinch--groups--create-a-b");
     }

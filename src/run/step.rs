@@ -12,6 +12,13 @@ use crate::case::{CaptureSource, Expect, Location, RequestBody, Step};
 use crate::check::body::{self, brief};
 use crate::check::snapshot::{SnapshotRequest, assert_snapshot};
 
+/// How a walk over pages ended.
+enum Walk {
+    Done,
+    /// The `stable` value (at this pointer) moved between pages.
+    Changed(String),
+}
+
 /// Why a step stopped before its checks.
 enum Abort {
     Render(RenderError),
@@ -136,44 +143,31 @@ impl Runner {
     ) -> Result<(), Abort> {
         let paginate = step.paginate.as_ref().expect("paginated step");
         let mut collected = Vec::new();
-        let mut page = paginate.start;
-        for _ in 0..paginate.max_pages {
-            vars.set(paginate.param.clone(), Value::from(page));
-            let request = self.render(ctx, step, vars, Some((&paginate.param, page)))?;
-            result.request = Some(request.line());
-            let response = self.send_with_retries(&request, result).await?;
-            result.pages += 1;
-            result.status = Some(response.status);
-            if result.pages == 1 {
-                take_captures(step, &response, vars, &mut result.failures);
-            }
-            let before = result.failures.len();
-            let body = self
-                .check_response(&step.expect, &step.location, &response, vars, &mut result.failures)
-                .map_err(Abort::Render)?;
-            if result.failures.len() > before {
-                for f in &mut result.failures[before..] {
-                    f.message = format!("page {page}: {}", f.message);
-                }
-                break;
-            }
-            match body.as_ref().and_then(|b| b.pointer(&paginate.items)) {
-                Some(Value::Array(items)) if items.is_empty() => break,
-                Some(Value::Array(items)) => collected.extend(items.iter().cloned()),
-                other => {
+        let walks = if paginate.stable.is_some() { paginate.restarts + 1 } else { 1 };
+        for walk in 1..=walks {
+            match self.walk(ctx, step, paginate, vars, result, &mut collected).await? {
+                Walk::Done => break,
+                Walk::Changed(pointer) if walk == walks => {
                     result.failures.push(Failure {
                         kind: FailureKind::Items,
-                        path: paginate.items.clone(),
-                        message: format!("page {page}: no array at {}", paginate.items),
-                        expected: Some("an array".into()),
-                        actual: other.map(brief),
+                        path: pointer.clone(),
+                        message: format!(
+                            "the list changed during each of {walks} walk(s) (the value at {pointer} moved between \
+                             pages), so its pages could not be checked together"
+                        ),
+                        expected: Some(format!("the same value at {pointer} on every page of one walk")),
+                        actual: None,
                         diff: None,
                         location: Some(step.location.clone()),
                     });
-                    break;
+                    return Ok(());
+                }
+                Walk::Changed(_) => {
+                    collected.clear();
+                    // Give the writers a moment: restarting at once mostly lands in the same burst of changes.
+                    tokio::time::sleep(Duration::from_millis(100 * u64::from(walk)).min(Duration::from_secs(1))).await;
                 }
             }
-            page += 1;
         }
         if let Some(matcher) = &step.expect.items {
             let all = Value::Array(collected);
@@ -191,6 +185,74 @@ impl Runner {
             }
         }
         Ok(())
+    }
+
+    /// One walk over the pages from the first. Stops at an empty page, `max_pages`, a failed page, `until`, or
+    /// when the `stable` value moves (the list changed under the walk, which offset paging cannot survive).
+    async fn walk(
+        &self,
+        ctx: &CaseContext<'_>,
+        step: &Step,
+        paginate: &crate::case::Paginate,
+        vars: &mut Vars,
+        result: &mut StepResult,
+        collected: &mut Vec<Value>,
+    ) -> Result<Walk, Abort> {
+        let mut stable_value: Option<Option<Value>> = None;
+        for page in (paginate.start..).take(paginate.max_pages as usize) {
+            vars.set(paginate.param.clone(), Value::from(page));
+            let request = self.render(ctx, step, vars, Some((&paginate.param, page)))?;
+            result.request = Some(request.line());
+            let response = self.send_with_retries(&request, result).await?;
+            result.pages += 1;
+            result.status = Some(response.status);
+            if result.pages == 1 {
+                take_captures(step, &response, vars, &mut result.failures);
+            }
+            let before = result.failures.len();
+            let body = self
+                .check_response(&step.expect, &step.location, &response, vars, &mut result.failures)
+                .map_err(Abort::Render)?;
+            if result.failures.len() > before {
+                for f in &mut result.failures[before..] {
+                    f.message = format!("page {page}: {}", f.message);
+                }
+                return Ok(Walk::Done);
+            }
+            if let Some(pointer) = &paginate.stable {
+                let value = body.as_ref().and_then(|b| b.pointer(pointer)).cloned();
+                match &stable_value {
+                    None => stable_value = Some(value),
+                    Some(first) if *first != value => return Ok(Walk::Changed(pointer.clone())),
+                    Some(_) => {}
+                }
+            }
+            match body.as_ref().and_then(|b| b.pointer(&paginate.items)) {
+                Some(Value::Array(items)) if items.is_empty() => return Ok(Walk::Done),
+                Some(Value::Array(items)) => {
+                    collected.extend(items.iter().cloned());
+                    if let Some(until) = &paginate.until {
+                        let so_far = Value::Array(collected.clone());
+                        if body::check(until, Some(&so_far), vars).map_err(Abort::Render)?.is_empty() {
+                            return Ok(Walk::Done);
+                        }
+                    }
+                }
+                other => {
+                    result.failures.push(Failure {
+                        kind: FailureKind::Items,
+                        path: paginate.items.clone(),
+                        message: format!("page {page}: no array at {}", paginate.items),
+                        expected: Some("an array".into()),
+                        actual: other.map(brief),
+                        diff: None,
+                        location: Some(step.location.clone()),
+                    });
+                    return Ok(Walk::Done);
+                }
+            }
+        }
+        Ok(Walk::Done)
     }
 
     fn render(

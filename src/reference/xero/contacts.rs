@@ -126,7 +126,7 @@ fn check_name(name: &Text, errors: &mut Vec<String>) -> Option<String> {
         Text::Given(name) if name.chars().count() > MAX_NAME_CHARS => errors.push(NAME_TOO_LONG.into()),
         Text::Given(name) => return Some(name.clone()),
         Text::Absent => errors.push(NAME_REQUIRED.into()),
-        Text::NotText => errors.push(NAME_NOT_TEXT.into()),
+        Text::Invalid => errors.push(NAME_NOT_TEXT.into()),
     }
     None
 }
@@ -138,7 +138,7 @@ fn check_status(status: &Text, current: ContactStatus, errors: &mut Vec<String>)
             errors.push(STATUS_INVALID.into());
             current
         }),
-        Text::NotText => {
+        Text::Invalid => {
             errors.push(STATUS_INVALID.into());
             current
         }
@@ -154,10 +154,10 @@ fn create_contacts(data: &mut Data, entities: &[Value]) -> Result<Vec<Value>, Xe
         let mut errors = Vec::new();
         let checked = check_name(&name, &mut errors);
         let status_value = check_status(&status, ContactStatus::Active, &mut errors);
-        if let Some(n) = &checked {
-            if status_value == ContactStatus::Active && name_taken(&contacts, n, None) {
-                errors.push(duplicate_message(n));
-            }
+        if let Some(n) =
+            checked.as_deref().filter(|n| status_value == ContactStatus::Active && name_taken(&contacts, n, None))
+        {
+            errors.push(duplicate_message(n));
         }
         echoes.push(echo(Uuid::nil(), &name, &status, &errors));
         if let (Some(name), true) = (checked, errors.is_empty()) {

@@ -49,7 +49,7 @@ pub(crate) fn field<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a
 pub(crate) enum Text {
     Absent,
     Given(String),
-    NotText,
+    Invalid,
 }
 
 impl Text {
@@ -57,7 +57,7 @@ impl Text {
         match entity.as_object().and_then(|object| field(object, key)) {
             None | Some(Value::Null) => Text::Absent,
             Some(Value::String(text)) => Text::Given(text.clone()),
-            Some(_) => Text::NotText,
+            Some(_) => Text::Invalid,
         }
     }
 

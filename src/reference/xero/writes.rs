@@ -79,7 +79,7 @@ pub(crate) fn upsert_groups(
                 Ok(_) => return Err(XeroError::NotFound),
                 Err(_) => Err((Uuid::nil(), vec![GROUP_ID_INVALID])),
             },
-            Text::NotText => Err((Uuid::nil(), vec![GROUP_ID_INVALID])),
+            Text::Invalid => Err((Uuid::nil(), vec![GROUP_ID_INVALID])),
         };
         match outcome {
             Ok(id) => {
@@ -132,7 +132,7 @@ fn check_name<'a>(name: &'a Text, errors: &mut Vec<&'static str>) -> Option<&'a 
         Text::Given(name) if name.chars().count() > MAX_NAME_CHARS => errors.push(NAME_TOO_LONG),
         Text::Given(name) => return Some(name),
         Text::Absent => errors.push(NAME_REQUIRED),
-        Text::NotText => errors.push(NAME_NOT_TEXT),
+        Text::Invalid => errors.push(NAME_NOT_TEXT),
     }
     None
 }
@@ -152,7 +152,7 @@ fn check_status(
             }
             current
         }),
-        Text::NotText => {
+        Text::Invalid => {
             errors.push(STATUS_INVALID);
             current
         }
@@ -243,7 +243,7 @@ pub(crate) fn add_members(
                 Err(_) => errors.push(CONTACT_ID_INVALID),
             },
             Text::Absent => errors.push(CONTACT_ID_REQUIRED),
-            Text::NotText => errors.push(CONTACT_ID_INVALID),
+            Text::Invalid => errors.push(CONTACT_ID_INVALID),
         }
         failed |= !errors.is_empty();
         let messages: Vec<Value> = errors.iter().map(|m| json!({ "Message": m })).collect();
