@@ -8,6 +8,7 @@ pub mod model;
 pub mod position;
 pub mod raw;
 pub mod template;
+mod validate;
 pub mod value;
 
 pub use diagnostic::{Diagnostic, LoadErrors};

@@ -1,7 +1,8 @@
 //! What handlers read from a request: path ids, JSON bodies, query parameters, `order`, idempotency keys.
 
 use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
+use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
+use axum::extract::{Path, Query};
 use axum::http::{HeaderMap, StatusCode};
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -12,13 +13,30 @@ use super::response::XeroError;
 /// Longest `Idempotency-Key` Xero accepts ("128 character max").
 const MAX_IDEMPOTENCY_KEY_CHARS: usize = 128;
 
+/// The query string as handlers take it: a rejection becomes a 400 of theirs rather than axum's.
+pub(crate) type Params = Result<Query<Vec<(String, String)>>, QueryRejection>;
+/// The body as handlers take it: a rejection becomes a 400 or 413 of theirs (see [`body_bytes`]).
+pub(crate) type Body = Result<Bytes, BytesRejection>;
+/// One `{id}` path segment as handlers take it: a rejection becomes Xero's plain 404 (see [`id_in`]).
+pub(crate) type IdPath = Result<Path<String>, PathRejection>;
+
 /// A path id: anything that is not a GUID names no resource, so it is a 404 like an unknown GUID.
 pub(crate) fn path_id(text: &str) -> Result<Uuid, XeroError> {
     Uuid::parse_str(text.trim()).map_err(|_| XeroError::NotFound)
 }
 
+/// The GUID of an `{id}` segment; one axum could not even extract names no resource either, so also a 404.
+pub(crate) fn id_in(path: IdPath) -> Result<Uuid, XeroError> {
+    path_id(&path.map_err(|_| XeroError::NotFound)?.0)
+}
+
+/// The query parameters, or a 400 when the query string does not decode.
+pub(crate) fn params_of(params: Params) -> Result<Vec<(String, String)>, XeroError> {
+    params.map(|Query(params)| params).map_err(|e| XeroError::BadRequest(e.body_text()))
+}
+
 /// The body, or 413 when it is over the limit the router sets.
-pub(crate) fn body_bytes(body: Result<Bytes, BytesRejection>) -> Result<Bytes, XeroError> {
+pub(crate) fn body_bytes(body: Body) -> Result<Bytes, XeroError> {
     body.map_err(|rejection| match rejection.status() {
         StatusCode::PAYLOAD_TOO_LARGE => XeroError::TooLarge,
         _ => XeroError::BadRequest(format!("The request body could not be read: {}", rejection.body_text())),
@@ -26,7 +44,7 @@ pub(crate) fn body_bytes(body: Result<Bytes, BytesRejection>) -> Result<Bytes, X
 }
 
 /// The array under `key` (matched without case, as Xero's .NET deserialiser does) of a JSON body.
-pub(crate) fn entities(body: Result<Bytes, BytesRejection>, key: &str) -> Result<Vec<Value>, XeroError> {
+pub(crate) fn entities(body: Body, key: &str) -> Result<Vec<Value>, XeroError> {
     let body = body_bytes(body)?;
     let value: Value = serde_json::from_slice(&body)
         .map_err(|e| XeroError::BadRequest(format!("The request body is not valid JSON: {e}")))?;
@@ -131,6 +149,19 @@ impl Order {
             })
         });
     }
+}
+
+/// What a list answers: the `items` that are `shown` and match `filter`, sorted by `order`.
+pub(crate) fn select<'a, T: Record>(
+    items: &'a [T],
+    shown: impl Fn(&T) -> bool,
+    filter: Option<&Expr>,
+    order: &Order,
+) -> Vec<&'a T> {
+    let mut selected: Vec<&T> =
+        items.iter().filter(|item| shown(item) && filter.is_none_or(|f| f.matches(*item))).collect();
+    order.sort(&mut selected);
+    selected
 }
 
 /// The `Idempotency-Key` header, if any; over 128 characters is a 400.

@@ -8,10 +8,11 @@ use std::sync::Arc;
 use axum::Router;
 use axum::http::HeaderMap;
 use axum::middleware;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{any, delete, get, put};
 
 use super::super::ServerConfig;
-use super::response::{Ctx, Format};
+use super::response::{Ctx, Format, Rendered, XeroError};
 use super::store::{Data, Store};
 use super::{auth, contacts, groups, seed};
 
@@ -24,6 +25,17 @@ pub(crate) struct AppState {
 impl AppState {
     pub(crate) fn ctx(&self, headers: &HeaderMap) -> Ctx<'_> {
         Ctx { config: &self.config, format: Format::from_headers(headers) }
+    }
+
+    /// Runs `handle` in the client's context and renders its answer or its error, so handlers only say what
+    /// they do and every failure is rendered the one way Xero does.
+    pub(crate) fn answer(
+        &self,
+        headers: &HeaderMap,
+        handle: impl FnOnce(Ctx<'_>) -> Result<Rendered, XeroError>,
+    ) -> Response {
+        let ctx = self.ctx(headers);
+        ctx.finish(handle(ctx)).into_response()
     }
 }
 

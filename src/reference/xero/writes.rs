@@ -9,9 +9,9 @@ use super::request::Text;
 use super::response::XeroError;
 use super::store::{ContactStatus, Data, Group, GroupStatus, MAX_ACTIVE_GROUPS, MAX_NAME_CHARS, same_name};
 
-pub(crate) const NAME_REQUIRED: &str = "The Name field is required.";
-pub(crate) const NAME_NOT_TEXT: &str = "The Name field must be a string.";
-pub(crate) const NAME_TOO_LONG: &str = "The Name field must be 255 characters or fewer.";
+const NAME_REQUIRED: &str = "The Name field is required.";
+const NAME_NOT_TEXT: &str = "The Name field must be a string.";
+const NAME_TOO_LONG: &str = "The Name field must be 255 characters or fewer.";
 const DUPLICATE_GROUP: &str = "A Contact Group already exists with this name";
 const STATUS_INVALID: &str = "The Status field must be ACTIVE or DELETED.";
 const GROUP_LIMIT: &str = "You\u{2019}ve reached the limit of 100 contact groups.";
@@ -37,24 +37,39 @@ impl GroupInput {
         }
     }
 
-    /// The entity as Xero echoes it in a ValidationException: `id` is all zeros when nothing was created.
+    /// The group as Xero echoes it in a ValidationException: `id` is all zeros when nothing was created.
     fn echo(&self, id: Uuid, errors: &[&str]) -> Value {
-        let mut echo = Map::new();
-        echo.insert("ContactGroupID".into(), id.to_string().into());
-        if let Some(name) = self.name.given() {
-            echo.insert("Name".into(), name.into());
-        }
-        if let Some(status) = self.status.given() {
-            echo.insert("Status".into(), status.into());
-        }
-        echo.insert("Contacts".into(), json!([]));
-        echo.insert("HasValidationErrors".into(), (!errors.is_empty()).into());
-        if !errors.is_empty() {
-            let messages: Vec<Value> = errors.iter().map(|m| json!({ "Message": m })).collect();
-            echo.insert("ValidationErrors".into(), messages.into());
-        }
-        Value::Object(echo)
+        echo(("ContactGroupID", id), &self.name, ("Status", &self.status), &[("Contacts", json!([]))], errors)
     }
+}
+
+/// A submitted entity as Xero echoes it in a ValidationException, groups and contacts alike: the id under the
+/// resource's key, `Name` and the status only as given, the resource's `extra` fields, then whether and why
+/// it failed (`ValidationErrors` only when it did).
+pub(crate) fn echo(
+    (id_key, id): (&str, Uuid),
+    name: &Text,
+    (status_key, status): (&str, &Text),
+    extra: &[(&str, Value)],
+    errors: &[impl AsRef<str>],
+) -> Value {
+    let mut echo = Map::new();
+    echo.insert(id_key.into(), id.to_string().into());
+    if let Some(name) = name.given() {
+        echo.insert("Name".into(), name.into());
+    }
+    if let Some(status) = status.given() {
+        echo.insert(status_key.into(), status.into());
+    }
+    for (key, value) in extra {
+        echo.insert((*key).into(), value.clone());
+    }
+    echo.insert("HasValidationErrors".into(), (!errors.is_empty()).into());
+    if !errors.is_empty() {
+        let messages: Vec<Value> = errors.iter().map(|m| json!({ "Message": m.as_ref() })).collect();
+        echo.insert("ValidationErrors".into(), messages.into());
+    }
+    Value::Object(echo)
 }
 
 /// Creates or updates groups (an element naming an existing `ContactGroupID` updates it, as the seed's PUT
@@ -125,14 +140,15 @@ pub(crate) fn delete_group(data: &mut Data, id: Uuid) -> Result<Value, XeroError
     data.group(id).map(|g| data.group_json(g, false)).ok_or(XeroError::NotFound)
 }
 
-/// Validates a new name: required, text, not too long.
-fn check_name<'a>(name: &'a Text, errors: &mut Vec<&'static str>) -> Option<&'a str> {
+/// Validates a new name (a group's or a contact's): required, text, not too long. Generic over the error list
+/// because contact errors also carry messages built at run time.
+pub(crate) fn check_name<'a, E: From<&'static str>>(name: &'a Text, errors: &mut Vec<E>) -> Option<&'a str> {
     match name {
-        Text::Given(name) if name.trim().is_empty() => errors.push(NAME_REQUIRED),
-        Text::Given(name) if name.chars().count() > MAX_NAME_CHARS => errors.push(NAME_TOO_LONG),
+        Text::Given(name) if name.trim().is_empty() => errors.push(NAME_REQUIRED.into()),
+        Text::Given(name) if name.chars().count() > MAX_NAME_CHARS => errors.push(NAME_TOO_LONG.into()),
         Text::Given(name) => return Some(name),
-        Text::Absent => errors.push(NAME_REQUIRED),
-        Text::Invalid => errors.push(NAME_NOT_TEXT),
+        Text::Absent => errors.push(NAME_REQUIRED.into()),
+        Text::Invalid => errors.push(NAME_NOT_TEXT.into()),
     }
     None
 }
