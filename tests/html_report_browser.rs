@@ -6,6 +6,8 @@
 
 #[path = "fixtures/reports/results.rs"]
 mod results;
+#[path = "fixtures/e2e/server.rs"]
+mod server;
 
 use std::io::Read;
 use std::os::unix::process::CommandExt;
@@ -199,4 +201,78 @@ fn screenshot_is_a_real_image() {
     std::fs::copy(&shot, &keep).unwrap();
     eprintln!("screenshot: {}", keep.display());
     let _ = std::fs::remove_dir_all(page.parent().unwrap());
+}
+
+/// JUnit element counts, from a real XML parse.
+fn junit_counts(xml: &str) -> [u64; 4] {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut counts = [0u64; 4]; // testcase, failure, error, skipped
+    loop {
+        match reader.read_event().expect("the JUnit report is well-formed XML") {
+            Event::Eof => break,
+            Event::Start(e) | Event::Empty(e) => match e.name().as_ref() {
+                b"testcase" => counts[0] += 1,
+                b"failure" => counts[1] += 1,
+                b"error" => counts[2] += 1,
+                b"skipped" => counts[3] += 1,
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+    counts
+}
+
+/// The issue's proof in one go: one `conform run` writing all three reports; the JUnit file parses and its
+/// counts match the JSON report, the JSON report validates against its published schema, and the HTML page
+/// renders in headless Chromium showing the same counts.
+#[test]
+fn one_run_writes_three_reports_that_agree() {
+    let Some(browser) = chromium() else { return };
+    let target = server::TestServer::start();
+    let dir = temp_dir("cli");
+    let (junit, json, html) = (dir.join("junit.xml"), dir.join("report.json"), dir.join("report.html"));
+    let output = Command::new(env!("CARGO_BIN_EXE_conform"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["run", "tests/fixtures/e2e/suite/pass.yaml", "tests/fixtures/e2e/suite/fail.yaml", "--no-snapshots"])
+        .args(["--base-url", &target.base_url(), "--specs", "tests/fixtures/e2e/specs"])
+        .arg(format!("--report=junit={}", junit.display()))
+        .arg(format!("--report=json={}", json.display()))
+        .arg(format!("--report=html={}", html.display()))
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("conform runs");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "a run with failing cases exits 1:\n{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let schema: Value = serde_json::from_str(&std::fs::read_to_string("specs/report.schema.json").unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the report schema compiles");
+    let errors: Vec<String> =
+        validator.iter_errors(&report).map(|e| format!("{} at {}", e, e.instance_path())).collect();
+    assert!(errors.is_empty(), "the JSON report breaks its schema: {errors:#?}");
+    let summary = &report["summary"];
+    let n = |k: &str| summary[k].as_u64().unwrap();
+    assert!(n("passed") > 0 && n("failed") > 0, "the fixture run has passing and failing cases: {summary}");
+
+    let [cases, failures, errors, skipped] = junit_counts(&std::fs::read_to_string(&junit).unwrap());
+    assert_eq!(cases, n("total"), "JUnit testcases vs JSON total");
+    assert_eq!(failures, n("failed"), "JUnit failures vs JSON failed");
+    assert_eq!(errors, n("errored"), "JUnit errors vs JSON errored");
+    assert_eq!(skipped, n("skipped"), "JUnit skipped vs JSON skipped");
+
+    let dom = run_browser(&browser, &html, &["--dump-dom".into()]).stdout;
+    let count = regex::Regex::new(r#"id="count-(\w+)" data-count="(\d+)">(\d+)<"#).unwrap();
+    let shown: Vec<(String, u64)> =
+        count.captures_iter(&dom).map(|c| (c[1].to_string(), c[3].parse().unwrap())).collect();
+    assert_eq!(shown.len(), 5, "the rendered page shows five counts:\n{dom}");
+    for (key, value) in shown {
+        assert_eq!(value, n(&key), "count-{key} shown in the browser vs the JSON report");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
