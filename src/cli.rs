@@ -178,6 +178,9 @@ pub struct ServeArgs {
     /// The Xero bearer token accepted.
     #[arg(long, value_name = "TOKEN")]
     pub xero_token: Option<String>,
+    /// A Xero bearer token with the read scope only: GETs succeed, writes get 401.
+    #[arg(long, value_name = "TOKEN")]
+    pub xero_read_token: Option<String>,
 }
 
 fn parse_var(s: &str) -> Result<(String, String), String> {

@@ -248,6 +248,7 @@ pub fn serve(args: ServeArgs) -> ExitCode {
         sinch_token: args.sinch_token.unwrap_or(defaults.sinch_token),
         xero_tenant_id: args.xero_tenant_id.unwrap_or(defaults.xero_tenant_id),
         xero_token: args.xero_token.unwrap_or(defaults.xero_token),
+        xero_read_token: args.xero_read_token.unwrap_or(defaults.xero_read_token),
     };
     let config = ServerConfig { credentials: credentials.clone(), fault, with_data: args.with_data };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
@@ -273,6 +274,7 @@ pub fn serve(args: ServeArgs) -> ExitCode {
         println!("  Xero:  http://{addr}/api.xro/2.0/ContactGroups");
         println!("         xero_tenant_id  = {}  (xero-tenant-id header)", credentials.xero_tenant_id);
         println!("         xero_token      = {}  (Authorization: Bearer …)", credentials.xero_token);
+        println!("         xero_read_token = {}  (read scope only: GETs)", credentials.xero_read_token);
         if let Some(f) = fault {
             println!("  fault: {} — {}", f.name, f.description);
         }

@@ -22,6 +22,8 @@ pub struct Credentials {
     pub sinch_token: String,
     pub xero_tenant_id: String,
     pub xero_token: String,
+    /// A Xero token with only the `accounting.contacts.read` scope: GETs succeed, writes get 401.
+    pub xero_read_token: String,
 }
 
 impl Default for Credentials {
@@ -31,6 +33,7 @@ impl Default for Credentials {
             sinch_token: "conform-sinch-token".into(),
             xero_tenant_id: "00000000-0000-4000-8000-00000000c0f0".into(),
             xero_token: "conform-xero-token".into(),
+            xero_read_token: "conform-xero-read-token".into(),
         }
     }
 }

@@ -140,6 +140,24 @@ async fn fault_any_token_accepted() {
 }
 
 #[tokio::test]
+async fn fault_read_token_writes() {
+    let read_token = conform::reference::Credentials::default().xero_read_token;
+    let write = |xero: &Xero| {
+        xero.raw(Method::PUT, "/ContactGroups")
+            .bearer_auth(&read_token)
+            .header("xero-tenant-id", TENANT)
+            .header("accept", "application/json")
+            .json(&json!({"ContactGroups": [{"Name": "R"}]}))
+    };
+    let clean = Xero::start(conform::reference::ServerConfig::default());
+    let read = clean.raw(Method::GET, "/ContactGroups").bearer_auth(&read_token).header("xero-tenant-id", TENANT);
+    assert_eq!(read.send().await.unwrap().status(), StatusCode::OK, "the read token reads");
+    assert_eq!(write(&clean).send().await.unwrap().status(), StatusCode::UNAUTHORIZED, "and may not write");
+    let faulty = Xero::with_fault("xero-read-token-writes");
+    assert_eq!(write(&faulty).send().await.unwrap().status(), StatusCode::OK);
+}
+
+#[tokio::test]
 async fn fault_correlation_id_mismatch() {
     let xero = Xero::with_fault("xero-correlation-id-mismatch");
     let response = xero.request(Method::GET, "/ContactGroups", None).await;

@@ -1,7 +1,7 @@
 //! The gate in front of every Xero route: bearer token first (401), then the `xero-tenant-id` header (403).
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, header};
+use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -10,19 +10,27 @@ use super::response::XeroError;
 use super::routes::AppState;
 
 pub(crate) async fn require(State(app): State<AppState>, request: Request, next: Next) -> Response {
-    match check(&app.config, request.headers()) {
+    match check(&app.config, request.method(), request.headers()) {
         Ok(()) => next.run(request).await,
         Err(error) => app.ctx(request.headers()).error(&error).into_response(),
     }
 }
 
-fn check(config: &ServerConfig, headers: &HeaderMap) -> Result<(), XeroError> {
+fn check(config: &ServerConfig, method: &Method, headers: &HeaderMap) -> Result<(), XeroError> {
     let token = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|value| {
         let (scheme, token) = value.trim().split_once(' ')?;
         scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
     });
     match token {
         Some(token) if token == config.credentials.xero_token => {}
+        // The read-only scope (accounting.contacts.read) is enough for GETs only; Xero refuses the rest with
+        // 401 `AuthorizationUnsuccessful`.
+        Some(token) if token == config.credentials.xero_read_token => {
+            let reading = matches!(*method, Method::GET | Method::HEAD);
+            if !reading && !config.fault_is("xero-read-token-writes") {
+                return Err(XeroError::Unauthorized);
+            }
+        }
         Some(token) if !token.is_empty() && config.fault_is("xero-any-token-accepted") => {}
         _ => return Err(XeroError::Unauthorized),
     }

@@ -22,6 +22,7 @@ pub const FAULTS: &[FaultInfo] = &[
     fault("xero-datetime-iso", "DateTimeUTC is an ISO 8601 string instead of /Date(ms)/"),
     fault("xero-archived-contact-accepted", "an ARCHIVED contact can be added to a group instead of a 400"),
     fault("xero-any-token-accepted", "any bearer token is accepted instead of a 401 for a wrong one"),
+    fault("xero-read-token-writes", "a token with only the read scope may write instead of getting a 401"),
     fault("xero-correlation-id-mismatch", "the Xero-Correlation-Id header differs from the envelope Id"),
     fault("xero-status-unchecked", "a Status other than ACTIVE or DELETED is ignored instead of a 400"),
 ];
