@@ -431,21 +431,7 @@ fn status_class(status: CoverageStatus) -> &'static str {
 
 /// Escapes text for element content and double- or single-quoted attribute values.
 pub fn esc(text: &str) -> Cow<'_, str> {
-    if !text.contains(['&', '<', '>', '"', '\'']) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    Cow::Owned(out)
+    quick_xml::escape::escape(text)
 }
 
 /// A fragment identifier made of `[A-Za-z0-9_-]` only: safe in `id` and `href` without escaping.
@@ -533,7 +519,7 @@ mod tests {
     fn escapes_markup_and_quotes() {
         assert_eq!(
             esc("<script>alert('x')</script> & \"y\""),
-            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;y&quot;"
+            "&lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt; &amp; &quot;y&quot;"
         );
         assert!(matches!(esc("plain"), Cow::Borrowed(_)));
         assert_eq!(anchor("sinch::groups::create a/b"), "sinch--groups--create-a-b");

@@ -225,20 +225,9 @@ fn singular(plural: &str) -> &str {
 }
 
 fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 cannot carry at all; dropping them keeps the document well-formed.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
+    // Characters XML 1.0 cannot carry at all are dropped, which keeps the document well-formed.
+    let carried: String = text.chars().filter(|&c| (c as u32) >= 0x20 || matches!(c, '\t' | '\n' | '\r')).collect();
+    quick_xml::escape::escape(&carried).into_owned()
 }
 
 #[cfg(test)]
