@@ -1,23 +1,15 @@
 //! The command line: `list`, `check`, `run --list`, selection flags and shards, help texts and bad flags.
 //! No network: everything here stops before a request would be sent.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Command, Output};
+
+use common::conform;
 
 /// A suite of 14 cases with tags and requirements, only ever listed.
 const SUITE: &str = "tests/fixtures/cli";
-
-fn conform(args: &[&str]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_conform"));
-    command.args(args).current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1");
-    for (name, _) in std::env::vars() {
-        if name.starts_with("CONFORM_VAR_") || name.starts_with("INSTA_") || name == "GITHUB_ACTIONS" {
-            command.env_remove(name);
-        }
-    }
-    command.output().expect("run conform")
-}
 
 /// stdout of a command that must exit 0.
 fn ok(args: &[&str]) -> String {

@@ -2,22 +2,13 @@
 //! the whole diagnostic (source line and caret) snapshotted, one fixture folder per kind of mistake
 //! (`tests/fixtures/load-errors/<kind>/`).
 
+mod common;
+
 use std::path::Path;
-use std::process::{Command, Output};
+
+use common::conform;
 
 const FIXTURES: &str = "tests/fixtures/load-errors";
-
-/// Runs the binary from the crate root, so the paths it prints are the relative ones given here.
-fn conform(args: &[&str]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_conform"));
-    command.args(args).current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1");
-    for (name, _) in std::env::vars() {
-        if name.starts_with("CONFORM_VAR_") || name.starts_with("INSTA_") || name == "GITHUB_ACTIONS" {
-            command.env_remove(name);
-        }
-    }
-    command.output().expect("run conform")
-}
 
 /// `conform check` on one fixture, with its own `specs/` (an empty set when the folder does not exist).
 /// Returns stderr after asserting exit code 2 and an empty stdout.

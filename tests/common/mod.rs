@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 use std::path::Path;
+use std::process::{Command, Output};
 use std::sync::Arc;
 
 use conform::case::{LoadOptions, Suite, load};
@@ -45,4 +46,17 @@ pub fn failures(result: &RunResult) -> Vec<String> {
         .filter(|c| matches!(c.outcome, Outcome::Failed | Outcome::Errored))
         .map(|c| format!("{}: {}", c.id, c.problems().next().map(|(_, p)| p).unwrap_or("?")))
         .collect()
+}
+
+/// Runs the `conform` binary from the crate root (so the paths it prints are the relative ones given), without
+/// colour and without the caller's `CONFORM_VAR_*`, `INSTA_*` or GitHub Actions settings.
+pub fn conform(args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_conform"));
+    command.args(args).current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1");
+    for (name, _) in std::env::vars() {
+        if name.starts_with("CONFORM_VAR_") || name.starts_with("INSTA_") || name == "GITHUB_ACTIONS" {
+            command.env_remove(name);
+        }
+    }
+    command.output().expect("run conform")
 }
