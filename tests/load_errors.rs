@@ -96,7 +96,7 @@ fn missing_schema_suggests_the_near_miss() {
 #[test]
 fn invalid_regex() {
     let stderr = check_fails("invalid-regex");
-    assert_single(&stderr, "invalid-regex", 7, 26, "invalid regex `^(abc`: error: unclosed group");
+    assert_single(&stderr, "invalid-regex", 7, 19, "invalid regex `^(abc`: error: unclosed group");
     insta::assert_snapshot!("invalid-regex", stderr);
 }
 
@@ -110,8 +110,8 @@ fn duplicate_case_name_points_at_the_second() {
 #[test]
 fn unknown_matcher_tag_suggests_the_near_miss() {
     let stderr = check_fails("unknown-matcher");
-    // The caret sits under the tag's value (column 23), not the tag (17): positions are indexed per node.
-    assert_single(&stderr, "unknown-matcher", 7, 23, "unknown matcher `!regx`; did you mean `!regex`?");
+    // The caret sits under the tag (column 17), where the tagged node starts, not under its value (23).
+    assert_single(&stderr, "unknown-matcher", 7, 17, "unknown matcher `!regx`; did you mean `!regex`?");
     insta::assert_snapshot!("unknown-matcher", stderr);
 }
 
@@ -144,7 +144,7 @@ fn every_error_of_a_file_is_reported() {
         .filter_map(|l| l.strip_prefix("tests/fixtures/load-errors/several-errors/cases.yaml:"))
         .map(|l| l.split_once(": ").map_or(l, |(at, _)| at))
         .collect();
-    assert_eq!(locations, ["2:11", "5:19", "6:17", "9:29", "9:45", "12:38"], "{stderr}");
+    assert_eq!(locations, ["2:11", "5:19", "6:17", "9:22", "9:40", "12:38"], "{stderr}");
     for message in [
         "case name `Bad_Name` must use lowercase letters",
         "`get` is not an HTTP method",

@@ -15,7 +15,7 @@ pub struct PositionIndex {
 impl PositionIndex {
     /// Indexes `source`; a file that does not parse gives an empty index (serde reports the syntax error).
     pub fn build(source: &str) -> Self {
-        let mut builder = Builder::default();
+        let mut builder = Builder { lines: source.lines().collect(), ..Builder::default() };
         let _ = Parser::new_from_str(source).load(&mut builder, false);
         builder.index
     }
@@ -62,15 +62,16 @@ enum Frame {
 }
 
 #[derive(Default)]
-struct Builder {
+struct Builder<'a> {
+    /// The source, to find where a node's tag starts (events mark the value after it).
+    lines: Vec<&'a str>,
     index: PositionIndex,
     stack: Vec<Frame>,
 }
 
-impl Builder {
+impl Builder<'_> {
     /// The path of the node that starts now, or `None` when it is a mapping key.
-    fn enter(&mut self, scalar: Option<&str>, mark: Marker) -> Option<String> {
-        let pos = (mark.line(), mark.col() + 1);
+    fn enter(&mut self, scalar: Option<&str>, pos: (usize, usize)) -> Option<String> {
         let path = match self.stack.last_mut() {
             None => String::new(),
             Some(Frame::Seq { path, next }) => {
@@ -107,8 +108,23 @@ impl Builder {
     }
 }
 
-impl MarkedEventReceiver for Builder {
+impl Builder<'_> {
+    /// A tagged node starts at its tag (`!regex '…'`), which the parser's mark (at the value) leaves out.
+    fn tag_start(&self, (line, col): (usize, usize)) -> (usize, usize) {
+        let Some(text) = line.checked_sub(1).and_then(|i| self.lines.get(i)) else { return (line, col) };
+        let before: String = text.chars().take(col.saturating_sub(1)).collect();
+        match before.rfind('!') {
+            Some(bang) if before[bang..].split_whitespace().count() <= 1 => (line, before[..bang].chars().count() + 1),
+            _ => (line, col),
+        }
+    }
+}
+
+impl MarkedEventReceiver for Builder<'_> {
     fn on_event(&mut self, ev: Event, mark: Marker) {
+        let tagged = matches!(&ev, Event::Scalar(_, _, _, Some(_)) | Event::SequenceStart(_, Some(_)) | Event::MappingStart(_, Some(_)));
+        let pos = (mark.line(), mark.col() + 1);
+        let mark = if tagged { self.tag_start(pos) } else { pos };
         match ev {
             Event::Scalar(value, ..) => {
                 self.enter(Some(&value), mark);
@@ -151,5 +167,19 @@ mod tests {
         assert_eq!(index.value("cases[0].steps[0].request"), (4, 18));
         // Unknown paths fall back to the nearest ancestor.
         assert_eq!(index.value("cases[0].steps[0].expect.body.x"), index.value("cases[0].steps[0].expect"));
+    }
+}
+
+#[cfg(test)]
+mod tag_tests {
+    use super::*;
+
+    #[test]
+    fn a_tagged_node_starts_at_its_tag() {
+        let src = "body:\n  name: !regx '^a'\n  list: [1, !absent ]\n  plain: 'x'\n";
+        let index = PositionIndex::build(src);
+        assert_eq!(index.value("body.name"), (2, 9));
+        assert_eq!(index.value("body.list[1]"), (3, 13));
+        assert_eq!(index.value("body.plain"), (4, 10));
     }
 }
