@@ -100,7 +100,7 @@ pub struct RunArgs {
     pub select: SelectArgs,
     /// The implementation to test, e.g. `https://eu.sms.api.sinch.com`. Without it, conform starts its embedded
     /// reference server on a free loopback port and tests that.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = parse_base_url)]
     pub base_url: Option<String>,
     /// Cases run at once. Defaults to the machine's parallelism.
     #[arg(long, short = 'j', value_name = "N")]
@@ -189,6 +189,18 @@ fn parse_var(s: &str) -> Result<(String, String), String> {
         return Err(format!("`{s}` has no variable name"));
     }
     Ok((name.to_string(), value.to_string()))
+}
+
+fn parse_base_url(s: &str) -> Result<String, String> {
+    let url =
+        reqwest::Url::parse(s).map_err(|e| format!("`{s}` is not a URL ({e}); write e.g. http://127.0.0.1:8080"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(format!("`{s}` must be an http:// or https:// URL with a host"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(format!("`{s}`: the base URL takes no query or fragment (cases add their own paths and queries)"));
+    }
+    Ok(s.trim_end_matches('/').to_string())
 }
 
 fn parse_seconds(s: &str) -> Result<Duration, String> {

@@ -75,8 +75,17 @@ pub fn run(args: RunArgs) -> ExitCode {
         return ExitCode::SUCCESS;
     }
     if plan.is_empty() {
-        println!("no case matches the selection");
-        return ExitCode::SUCCESS;
+        // A shard of a small suite may hold nothing; anything else is a selection that matches nothing, which
+        // must not pass a CI gate silently.
+        if args.select.shard.is_some() {
+            println!(
+                "no case falls in shard {}",
+                args.select.shard.map(|s| format!("{}/{}", s.index, s.total)).unwrap_or_default()
+            );
+            return ExitCode::SUCCESS;
+        }
+        eprintln!("error: no case matches the selection (check --filter, --tag, --exclude-tag and --requirement)");
+        return ExitCode::from(INPUT_ERROR);
     }
     let server = match &args.base_url {
         Some(_) => None,

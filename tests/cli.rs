@@ -133,6 +133,9 @@ fn bad_flags_exit_2() {
         &["run", "--report", "pdf=out.pdf", "--list"],
         &["run", "--report", "junit", "--list"],
         &["run", "--quiet", "--verbose", "--list"],
+        &["run", "--base-url", "notaurl", "--list"],
+        &["run", "--base-url", "ftp://example.com", "--list"],
+        &["run", "--base-url", "http://127.0.0.1:9/?x=1", "--list"],
         &["run", "--update-snapshots", "--no-snapshots", "--list"],
         &["list", "--retries", "2"],
         &["nonsense"],
@@ -266,4 +269,13 @@ fn selection_flags_combine() {
     let mut expected = selected.clone();
     expected.sort();
     assert_eq!(union, expected);
+}
+
+#[test]
+fn a_selection_that_matches_nothing_is_an_input_error_but_an_empty_shard_is_not() {
+    let stderr = input_error(&["run", SUITE, "--filter", "no-case-is-called-this"]);
+    assert!(stderr.contains("no case matches the selection"), "{stderr}");
+    // Nothing matches and nothing runs either way; only the shard case is a legitimate empty CI job.
+    let out = conform(&["run", SUITE, "--filter", "no-case-is-called-this", "--shard", "1/2"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
 }

@@ -184,7 +184,7 @@ pub struct Paginate {
 
 #[derive(Debug, Clone, Default)]
 pub struct Expect {
-    /// Acceptable statuses; empty means any.
+    /// Acceptable statuses; empty means any 2xx.
     pub status: Vec<u16>,
     pub status_location: Option<Location>,
     /// Lowercase header name → matcher on its value.

@@ -122,7 +122,10 @@ impl Builder<'_> {
 
 impl MarkedEventReceiver for Builder<'_> {
     fn on_event(&mut self, ev: Event, mark: Marker) {
-        let tagged = matches!(&ev, Event::Scalar(_, _, _, Some(_)) | Event::SequenceStart(_, Some(_)) | Event::MappingStart(_, Some(_)));
+        let tagged = matches!(
+            &ev,
+            Event::Scalar(_, _, _, Some(_)) | Event::SequenceStart(_, Some(_)) | Event::MappingStart(_, Some(_))
+        );
         let pos = (mark.line(), mark.col() + 1);
         let mark = if tagged { self.tag_start(pos) } else { pos };
         match ev {

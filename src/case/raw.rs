@@ -140,7 +140,7 @@ pub struct RawPaginate {
 #[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawExpect {
-    /// One status code or a list of acceptable ones.
+    /// One status code or a list of acceptable ones. Defaults to any 2xx.
     #[schemars(with = "Option<serde_json::Value>")]
     pub status: Option<RawValue>,
     /// Header name → exact value or a matcher (`!regex '^application/json'`, `!absent`).

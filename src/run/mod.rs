@@ -118,21 +118,32 @@ impl Runner {
     fn suite_vars(&self, suite: &Suite) -> Vars {
         let mut vars = Vars::new(self.generators.clone());
         vars.set("base_url", Value::String(self.config.base_url.clone()));
-        for (name, value) in &suite.vars {
-            match self.config.vars.get(name) {
-                Some(v) => vars.set(name.clone(), Value::String(v.clone())),
-                None => {
-                    // Suite defaults may refer to each other and to overrides; unset references leave the
-                    // template text so the failure shows what was missing.
-                    let rendered = vars.render_value(value).unwrap_or_else(|_| Value::Null);
-                    vars.set(name.clone(), rendered);
+        for (name, value) in &self.config.vars {
+            vars.set(name.clone(), Value::String(value.clone()));
+        }
+        // Suite defaults may refer to each other in any order: render in passes until nothing more resolves.
+        let mut pending: Vec<&(String, crate::case::value::TValue)> =
+            suite.vars.iter().filter(|(name, _)| !self.config.vars.contains_key(name)).collect();
+        while !pending.is_empty() {
+            let before = pending.len();
+            pending.retain(|(name, value)| match vars.render_value(value) {
+                Ok(v) => {
+                    vars.set(name.clone(), v);
+                    false
                 }
+                Err(_) => true,
+            });
+            if pending.len() == before {
+                break;
             }
         }
-        for (name, value) in &self.config.vars {
-            if vars.get(name).is_none() {
-                vars.set(name.clone(), Value::String(value.clone()));
-            }
+        // What cannot resolve (a cycle) keeps its template text, so a failure shows what was missing.
+        for (name, value) in pending {
+            let text = match value {
+                crate::case::value::TValue::String(t) => t.to_string(),
+                _ => String::new(),
+            };
+            vars.set(name.clone(), Value::String(text));
         }
         vars
     }
@@ -159,17 +170,31 @@ impl Runner {
     /// Runs one case: its steps in order until one fails, then every cleanup step.
     pub async fn run_case(&self, suite: &Suite, case: &Case, redactor: &Redactor) -> CaseResult {
         let started = Instant::now();
-        let ctx = CaseContext { suite, case, redactor };
         let mut vars = self.suite_vars(suite);
         vars.set("run_id", Value::String(self.generators.run_id()));
         let mut steps = Vec::new();
         let mut setup_error = None;
+        let mut case_secrets = Vec::new();
         for (name, value) in &case.vars {
             match vars.render_value(value) {
-                Ok(v) => vars.set(name.clone(), v),
+                Ok(v) => {
+                    if crate::case::load::looks_secret(name) || suite.secrets.contains(name) {
+                        case_secrets.push(vars::to_text(&v));
+                    }
+                    vars.set(name.clone(), v);
+                }
                 Err(e) => setup_error = Some(format!("variable `{name}`: {e}")),
             }
         }
+        // A case's own secret-looking variables are masked in its results too.
+        let case_redactor;
+        let redactor = if case_secrets.is_empty() {
+            redactor
+        } else {
+            case_redactor = redactor.with(case_secrets);
+            &case_redactor
+        };
+        let ctx = CaseContext { suite, case, redactor };
         let mut stopped = setup_error.is_some();
         for (i, step) in case.steps.iter().enumerate() {
             if stopped {

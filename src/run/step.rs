@@ -351,8 +351,15 @@ impl Runner {
             let text: String = response.text.chars().take(200).collect();
             if text.is_empty() { String::new() } else { format!(" — {text}") }
         };
-        if !expect.status.is_empty() && !expect.status.contains(&response.status) {
+        // No `status` means success: any 2xx, so a step without one still fails on an error answer.
+        let status_ok = if expect.status.is_empty() {
+            (200..300).contains(&response.status)
+        } else {
+            expect.status.contains(&response.status)
+        };
+        if !status_ok {
             let expected = match expect.status.as_slice() {
+                [] => "a 2xx status".to_string(),
                 [one] => one.to_string(),
                 many => format!("one of {}", many.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")),
             };
