@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 
 use super::error::SinchError;
 use super::render::{group_view, list_page};
-use super::store::GroupStore;
+use super::store::{Group, GroupStore};
 use super::validate::{Validator, parse_object};
 use crate::reference::ServerConfig;
 
@@ -169,9 +169,7 @@ pub(crate) async fn update(
 ) -> Reply {
     let id = group_id(path)?;
     let fields = state.validator().update(&json_body(&headers, body)?)?;
-    let mut store = state.store();
-    let group = store.update(&id, fields)?.clone();
-    Ok(json(StatusCode::OK, group_view(&store, &group)))
+    changed(&state, |store| store.update(&id, fields))
 }
 
 pub(crate) async fn replace(
@@ -182,8 +180,13 @@ pub(crate) async fn replace(
 ) -> Reply {
     let id = group_id(path)?;
     let fields = state.validator().replace(&json_body(&headers, body)?)?;
+    changed(&state, |store| store.replace(&id, fields))
+}
+
+/// Applies a change to one group under the store's lock and answers 200 with the group as it now is.
+fn changed(state: &SinchState, change: impl FnOnce(&mut GroupStore) -> Result<&Group, SinchError>) -> Reply {
     let mut store = state.store();
-    let group = store.replace(&id, fields)?.clone();
+    let group = change(&mut store)?.clone();
     Ok(json(StatusCode::OK, group_view(&store, &group)))
 }
 
