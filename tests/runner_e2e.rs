@@ -242,7 +242,7 @@ fn a_timeout_fails_the_case_without_hanging() {
     let server = TestServer::start();
     let out = run(&server.base_url(), &[&file("transport")], &["--filter", "slow", "--timeout", "0.5"]);
     out.assert_code(1);
-    assert!(out.elapsed < Duration::from_millis(2500), "the 3 s endpoint was not awaited: {:?}", out.elapsed);
+    assert!(out.elapsed < Duration::from_secs(30), "the 60 s endpoint was awaited: {:?}", out.elapsed);
     let report = out.report("e2e::transport::slow");
     assert!(report.contains("error: no response within 500ms (timeout)"), "{report}");
     assert!(out.stdout.contains("0 passed, 0 failed, 1 errored, 0 skipped"), "{}", out.stdout);
@@ -386,7 +386,7 @@ fn library_transport_errors_are_errors_not_failures() {
     let config = RunConfig { timeout: Duration::from_millis(300), ..RunConfig::new(server.base_url()) };
     let started = Instant::now();
     let result = run_case(config, "transport", "slow");
-    assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+    assert!(started.elapsed() < Duration::from_secs(30), "the 60 s endpoint was awaited: {:?}", started.elapsed());
     assert_eq!(result.outcome, Outcome::Errored);
     assert!(result.steps[0].failures.is_empty());
     assert_eq!(result.steps[0].error.as_deref(), Some("no response within 300ms (timeout)"));
