@@ -125,15 +125,6 @@ pub struct Step {
     pub snapshot: bool,
 }
 
-impl Step {
-    /// Every variable the step reads before its response arrives (request, expectations use captures too).
-    pub fn request_vars(&self) -> BTreeSet<String> {
-        let mut vars = BTreeSet::new();
-        self.request.collect_vars(&mut vars);
-        vars
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct Request {
     pub method: reqwest::Method,
@@ -142,23 +133,6 @@ pub struct Request {
     /// `None` removes a suite header.
     pub headers: Vec<(String, Option<Template>)>,
     pub body: Option<RequestBody>,
-}
-
-impl Request {
-    pub fn collect_vars(&self, into: &mut BTreeSet<String>) {
-        into.extend(self.path.vars().map(String::from));
-        for (_, v) in &self.query {
-            v.collect_vars(into);
-        }
-        for t in self.headers.iter().filter_map(|(_, t)| t.as_ref()) {
-            into.extend(t.vars().map(String::from));
-        }
-        match &self.body {
-            Some(RequestBody::Json(v)) => v.collect_vars(into),
-            Some(RequestBody::Raw(t)) => into.extend(t.vars().map(String::from)),
-            None => {}
-        }
-    }
 }
 
 #[derive(Debug, Clone)]

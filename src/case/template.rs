@@ -106,11 +106,6 @@ pub enum TemplateError {
 }
 
 impl Template {
-    /// A template that is plain text.
-    pub fn text(text: impl Into<String>) -> Self {
-        Self { parts: vec![Part::Text(text.into())] }
-    }
-
     pub fn parse(source: &str) -> Result<Self, TemplateError> {
         let mut parts = Vec::new();
         let mut rest = source;

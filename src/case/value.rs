@@ -1,7 +1,5 @@
 //! JSON values whose strings may hold templates: request bodies, query values, variables, expected values.
 
-use std::collections::BTreeSet;
-
 use serde_json::{Number, Value};
 
 use super::template::{Template, TemplateError};
@@ -60,31 +58,6 @@ impl TValue {
                 return Err((path.to_string(), ValueError::TagNotAllowed(tagged.tag.to_string())));
             }
         })
-    }
-
-    pub fn collect_vars(&self, into: &mut BTreeSet<String>) {
-        match self {
-            TValue::String(t) => into.extend(t.vars().map(String::from)),
-            TValue::Array(items) => items.iter().for_each(|v| v.collect_vars(into)),
-            TValue::Object(fields) => fields.iter().for_each(|(_, v)| v.collect_vars(into)),
-            TValue::Null | TValue::Bool(_) | TValue::Number(_) => {}
-        }
-    }
-
-    /// Every template in the value, for checks at load time.
-    pub fn templates(&self) -> Vec<&Template> {
-        let mut out = Vec::new();
-        self.walk_templates(&mut out);
-        out
-    }
-
-    fn walk_templates<'a>(&'a self, out: &mut Vec<&'a Template>) {
-        match self {
-            TValue::String(t) => out.push(t),
-            TValue::Array(items) => items.iter().for_each(|v| v.walk_templates(out)),
-            TValue::Object(fields) => fields.iter().for_each(|(_, v)| v.walk_templates(out)),
-            TValue::Null | TValue::Bool(_) | TValue::Number(_) => {}
-        }
     }
 
     /// The value without templates, if it has none.

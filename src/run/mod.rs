@@ -110,10 +110,6 @@ impl Runner {
         Ok(Self { client, schemas, config, generators: Arc::new(Generators::new()) })
     }
 
-    pub fn config(&self) -> &RunConfig {
-        &self.config
-    }
-
     /// The suite's variables with command-line overrides applied.
     fn suite_vars(&self, suite: &Suite) -> Vars {
         let mut vars = Vars::new(self.generators.clone());
