@@ -28,6 +28,8 @@ pub struct Response {
     /// Lowercase names, in arrival order; repeated headers appear repeatedly.
     pub headers: Vec<(String, String)>,
     pub text: String,
+    /// The body as a value to match, parsed once when the response arrives (see `parse_body`).
+    pub body: Result<Value, String>,
     pub duration: Duration,
 }
 
@@ -47,7 +49,7 @@ impl Response {
 
     /// The body as a value to match: parsed JSON when the response says it is JSON (or has no content type
     /// and parses), otherwise the text as a JSON string (`""` for an empty body).
-    pub fn body_value(&self) -> Result<Value, String> {
+    fn parse_body(&self) -> Result<Value, String> {
         if self.is_json() {
             return serde_json::from_str(&self.text).map_err(|e| format!("the body is not valid JSON ({e})"));
         }
@@ -102,7 +104,15 @@ pub async fn send(
         .map(|(n, v)| (n.as_str().to_ascii_lowercase(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
         .collect();
     let bytes = response.bytes().await.map_err(classify)?;
-    Ok(Response { status, headers, text: String::from_utf8_lossy(&bytes).into_owned(), duration: started.elapsed() })
+    let mut response = Response {
+        status,
+        headers,
+        text: String::from_utf8_lossy(&bytes).into_owned(),
+        body: Ok(Value::Null),
+        duration: started.elapsed(),
+    };
+    response.body = response.parse_body();
+    Ok(response)
 }
 
 /// The error and its causes on one line: reqwest's own message alone hides the useful part.

@@ -15,8 +15,8 @@ use crate::check::snapshot::{SnapshotRequest, assert_snapshot};
 /// How a walk over pages ended.
 enum Walk {
     Done,
-    /// The `stable` value (at this pointer) moved between pages.
-    Changed(String),
+    /// The `stable` value moved between pages.
+    Changed,
 }
 
 /// Why a step stopped before its checks.
@@ -96,13 +96,13 @@ impl Runner {
         let response = self.send_with_retries(&request, result).await?;
         result.status = Some(response.status);
         take_captures(step, &response, vars, &mut result.failures);
-        let body = self
-            .check_response(&step.expect, &step.location, &response, vars, &mut result.failures)
+        self.check_response(&step.expect, &step.location, &response, vars, &mut result.failures)
             .map_err(Abort::Render)?;
+        let body = response.body.as_ref().ok();
         if step.snapshot
             && let Some(dir) = self.config.snapshots.dir()
         {
-            let document = ctx.snapshot_document(&response, body.as_ref());
+            let document = ctx.snapshot_document(&response, body);
             let name =
                 format!("{}__{}__{}", ctx.case.id.file.replace('/', "__"), ctx.case.id.name, step_slug(step, index));
             let request = SnapshotRequest {
@@ -142,12 +142,14 @@ impl Runner {
         result: &mut StepResult,
     ) -> Result<(), Abort> {
         let paginate = step.paginate.as_ref().expect("paginated step");
-        let mut collected = Vec::new();
+        // One array for the whole walk, so `until` can look at it after every page without copying it.
+        let mut collected = Value::Array(Vec::new());
         let walks = if paginate.stable.is_some() { paginate.restarts + 1 } else { 1 };
         for walk in 1..=walks {
             match self.walk(ctx, step, paginate, vars, result, &mut collected).await? {
                 Walk::Done => break,
-                Walk::Changed(pointer) if walk == walks => {
+                Walk::Changed if walk == walks => {
+                    let pointer = paginate.stable.clone().unwrap_or_default();
                     result.failures.push(Failure {
                         kind: FailureKind::Items,
                         path: pointer.clone(),
@@ -162,16 +164,15 @@ impl Runner {
                     });
                     return Ok(());
                 }
-                Walk::Changed(_) => {
-                    collected.clear();
+                Walk::Changed => {
+                    collected = Value::Array(Vec::new());
                     // Give the writers a moment: restarting at once mostly lands in the same burst of changes.
                     tokio::time::sleep(Duration::from_millis(100 * u64::from(walk)).min(Duration::from_secs(1))).await;
                 }
             }
         }
         if let Some(matcher) = &step.expect.items {
-            let all = Value::Array(collected);
-            let mismatches = body::check(matcher, Some(&all), vars).map_err(Abort::Render)?;
+            let mismatches = body::check(matcher, Some(&collected), vars).map_err(Abort::Render)?;
             for m in mismatches {
                 result.failures.push(Failure {
                     kind: FailureKind::Items,
@@ -196,7 +197,7 @@ impl Runner {
         paginate: &crate::case::Paginate,
         vars: &mut Vars,
         result: &mut StepResult,
-        collected: &mut Vec<Value>,
+        collected: &mut Value,
     ) -> Result<Walk, Abort> {
         let mut stable_value: Option<Option<Value>> = None;
         for page in (paginate.start..).take(paginate.max_pages as usize) {
@@ -210,9 +211,9 @@ impl Runner {
                 take_captures(step, &response, vars, &mut result.failures);
             }
             let before = result.failures.len();
-            let body = self
-                .check_response(&step.expect, &step.location, &response, vars, &mut result.failures)
+            self.check_response(&step.expect, &step.location, &response, vars, &mut result.failures)
                 .map_err(Abort::Render)?;
+            let body = response.body.as_ref().ok();
             if result.failures.len() > before {
                 for f in &mut result.failures[before..] {
                     f.message = format!("page {page}: {}", f.message);
@@ -220,22 +221,23 @@ impl Runner {
                 return Ok(Walk::Done);
             }
             if let Some(pointer) = &paginate.stable {
-                let value = body.as_ref().and_then(|b| b.pointer(pointer)).cloned();
+                let value = body.and_then(|b| b.pointer(pointer)).cloned();
                 match &stable_value {
                     None => stable_value = Some(value),
-                    Some(first) if *first != value => return Ok(Walk::Changed(pointer.clone())),
+                    Some(first) if *first != value => return Ok(Walk::Changed),
                     Some(_) => {}
                 }
             }
-            match body.as_ref().and_then(|b| b.pointer(&paginate.items)) {
+            match body.and_then(|b| b.pointer(&paginate.items)) {
                 Some(Value::Array(items)) if items.is_empty() => return Ok(Walk::Done),
                 Some(Value::Array(items)) => {
-                    collected.extend(items.iter().cloned());
-                    if let Some(until) = &paginate.until {
-                        let so_far = Value::Array(collected.clone());
-                        if body::check(until, Some(&so_far), vars).map_err(Abort::Render)?.is_empty() {
-                            return Ok(Walk::Done);
-                        }
+                    if let Value::Array(all) = collected {
+                        all.extend(items.iter().cloned());
+                    }
+                    if let Some(until) = &paginate.until
+                        && body::check(until, Some(collected), vars).map_err(Abort::Render)?.is_empty()
+                    {
+                        return Ok(Walk::Done);
                     }
                 }
                 other => {
@@ -338,7 +340,7 @@ impl Runner {
         }
     }
 
-    /// Checks status, headers, body and schema; returns the body value when there is one.
+    /// Checks status, headers, body and schema.
     fn check_response(
         &self,
         expect: &Expect,
@@ -346,7 +348,7 @@ impl Runner {
         response: &Response,
         vars: &Vars,
         failures: &mut Vec<Failure>,
-    ) -> Result<Option<Value>, RenderError> {
+    ) -> Result<(), RenderError> {
         let excerpt = || {
             let text: String = response.text.chars().take(200).collect();
             if text.is_empty() { String::new() } else { format!(" — {text}") }
@@ -387,9 +389,8 @@ impl Runner {
                 });
             }
         }
-        let body = response.body_value();
-        let value = match &body {
-            Ok(v) => Some(v.clone()),
+        let value = match &response.body {
+            Ok(v) => Some(v),
             Err(e) => {
                 if expect.body.is_some() || expect.schema.is_some() {
                     failures.push(Failure {
@@ -436,7 +437,7 @@ impl Runner {
                 });
             }
         }
-        Ok(value)
+        Ok(())
     }
 }
 
@@ -445,11 +446,11 @@ fn take_captures(step: &Step, response: &Response, vars: &mut Vars, failures: &m
     if step.captures.is_empty() {
         return;
     }
-    let body = response.body_value().ok();
+    let body = response.body.as_ref().ok();
     for capture in &step.captures {
         let value = match &capture.source {
             CaptureSource::Header(name) => response.header(name).map(Value::String),
-            CaptureSource::Body(pointer) => body.as_ref().and_then(|b| b.pointer(pointer)).cloned(),
+            CaptureSource::Body(pointer) => body.and_then(|b| b.pointer(pointer)).cloned(),
         };
         match value {
             Some(v) => vars.set(capture.name.clone(), v),
@@ -466,7 +467,7 @@ fn take_captures(step: &Step, response: &Response, vars: &mut Vars, failures: &m
                     describe_source(&capture.source)
                 ),
                 expected: Some(describe_source(&capture.source)),
-                actual: body.as_ref().map(brief),
+                actual: body.map(brief),
                 diff: None,
                 location: Some(step.location.clone()),
             }),
