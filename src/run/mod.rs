@@ -225,7 +225,7 @@ impl Runner {
         if let Some(e) = setup_error {
             result.steps.insert(0, result::StepResult::setup_error(case, e));
         }
-        mask(&mut result, redactor);
+        result.mask(redactor);
         result
     }
 
@@ -283,27 +283,5 @@ fn skipped(case: &Case) -> CaseResult {
         outcome: Outcome::Skipped,
         duration: Duration::ZERO,
         steps: Vec::new(),
-    }
-}
-
-/// Secrets leave a case result only as `***`.
-fn mask(result: &mut CaseResult, redactor: &Redactor) {
-    if redactor.is_empty() {
-        return;
-    }
-    let fix = |s: &mut String| *s = redactor.redact(s).into_owned();
-    for step in &mut result.steps {
-        step.request.iter_mut().for_each(fix);
-        step.error.iter_mut().for_each(fix);
-        for f in &mut step.failures {
-            fix(&mut f.message);
-            fix(&mut f.path);
-            f.expected.iter_mut().for_each(fix);
-            f.actual.iter_mut().for_each(fix);
-            f.diff.iter_mut().for_each(fix);
-        }
-        if let Some(result::SnapshotOutcome::Changed { diff }) = &mut step.snapshot {
-            fix(diff);
-        }
     }
 }

@@ -39,6 +39,31 @@ pub struct CaseResult {
 }
 
 impl CaseResult {
+    /// Replaces every secret in the free-text fields by `***`, in place. The one masking of results: the runner
+    /// applies it to each case, the reporters again to what they render.
+    pub fn mask(&mut self, redactor: &crate::secrets::Redactor) {
+        if redactor.is_empty() {
+            return;
+        }
+        let fix = |s: &mut String| *s = redactor.redact(s).into_owned();
+        self.description.iter_mut().for_each(fix);
+        for step in &mut self.steps {
+            fix(&mut step.name);
+            step.request.iter_mut().for_each(fix);
+            step.error.iter_mut().for_each(fix);
+            for f in &mut step.failures {
+                fix(&mut f.message);
+                fix(&mut f.path);
+                f.expected.iter_mut().for_each(fix);
+                f.actual.iter_mut().for_each(fix);
+                f.diff.iter_mut().for_each(fix);
+            }
+            if let Some(SnapshotOutcome::Changed { diff }) = &mut step.snapshot {
+                fix(diff);
+            }
+        }
+    }
+
     /// The failures and errors of every step, for one-line summaries.
     pub fn problems(&self) -> impl Iterator<Item = (&StepResult, &str)> {
         self.steps.iter().flat_map(|s| {
