@@ -8,23 +8,17 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::Value;
 
 use conform::case::matcher::MatcherBuilder;
-use conform::case::{LoadOptions, load};
+use conform::case::vars::{Generators, Vars};
 use conform::check::body::check;
 use conform::check::schema::SchemaSet;
-use conform::reference::{BackgroundServer, ServerConfig};
-use conform::run::vars::{Generators, Vars};
+use conform::project::{Project, ProjectSource};
 use conform::run::{RunConfig, Runner};
-
-fn bundled() -> (Vec<conform::case::Suite>, Arc<SchemaSet>) {
-    let schemas = SchemaSet::load(Path::new("specs")).expect("specs");
-    let options = LoadOptions { schema_names: schemas.names().map(String::from).collect(), ..Default::default() };
-    (load(&[Path::new("cases").to_path_buf()], &options).expect("cases load"), Arc::new(schemas))
-}
+use conform::target::Target;
 
 fn loading(c: &mut Criterion) {
-    let schemas = SchemaSet::load(Path::new("specs")).expect("specs");
-    let options = LoadOptions { schema_names: schemas.names().map(String::from).collect(), ..Default::default() };
-    c.bench_function("load bundled cases", |b| b.iter(|| load(&[Path::new("cases").to_path_buf()], &options).unwrap()));
+    c.bench_function("load bundled cases and schemas", |b| {
+        b.iter(|| Project::load(&ProjectSource::bundled()).unwrap())
+    });
     c.bench_function("load and compile schemas", |b| b.iter(|| SchemaSet::load(Path::new("specs")).unwrap()));
 }
 
@@ -49,16 +43,15 @@ fn matching(c: &mut Criterion) {
 }
 
 fn running(c: &mut Criterion) {
-    let (suites, schemas) = bundled();
-    let server = BackgroundServer::start(ServerConfig::default(), ([127, 0, 0, 1], 0).into()).expect("server");
+    let project = Arc::new(Project::load(&ProjectSource::bundled()).expect("bundled project"));
+    let target = Target::embedded().expect("server");
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let runner = Runner::new(RunConfig::new(server.base_url()), schemas).unwrap();
-    let plan: Vec<(usize, usize)> =
-        suites.iter().enumerate().flat_map(|(s, suite)| (0..suite.cases.len()).map(move |c| (s, c))).collect();
+    let plan = project.all_cases();
+    let runner = Runner::new(project, RunConfig::new(target.base_url())).unwrap();
     let mut group = c.benchmark_group("runs");
     group.sample_size(10);
     group.bench_function("every bundled case against the embedded server", |b| {
-        b.iter(|| runtime.block_on(runner.run(&suites, &plan, &|_| {})))
+        b.iter(|| runtime.block_on(runner.run(&plan, &|_| {})))
     });
     group.finish();
 }

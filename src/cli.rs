@@ -7,12 +7,19 @@ use clap::{Args, Parser, Subcommand};
 
 use conform::select::{Selection, Shard};
 
+/// The exit codes, as `--help` shows them (kept in step with `exit.rs` and the README by `tests/cli.rs`).
+macro_rules! exit_codes {
+    () => {
+        "Exit codes:\n  0  every case passed\n  1  an implementation failed an expectation (coverage: a requirement has no case)\n  2  wrong input: case files, schemas, flags, a selection that matches nothing\n  3  no case failed, but some could not run (connection refused, timeout, TLS, a variable without a value)\n  4  conform could not work: the embedded server or runtime did not start, a report could not be written"
+    };
+}
+
 #[derive(Debug, Parser)]
 #[command(
     name = "conform",
     version,
     about = "Contract-conformance tests for HTTP APIs: replays YAML cases against an implementation and shows where it breaks the contract.",
-    after_help = "Examples:\n  conform run                                   # the bundled suites against the embedded reference server\n  conform run cases/sinch --base-url https://eu.sms.api.sinch.com \\\n      --var service_plan_id=abc --var sinch_token=… --exclude-tag legacy\n  conform list cases\n  conform check cases\n  conform coverage cases\n  conform serve --with-data"
+    after_help = concat!("Examples:\n  conform run                                   # the bundled suites against the embedded reference server\n  conform run cases/sinch --base-url https://eu.sms.api.sinch.com \\\n      --var service_plan_id=abc --var sinch_token=… --exclude-tag legacy\n  conform list cases\n  conform validate cases\n  conform coverage cases\n  conform serve --with-data\n\n", exit_codes!())
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -23,18 +30,18 @@ pub struct Cli {
 pub enum Command {
     /// Run cases against an implementation (the embedded reference server when no --base-url is given).
     #[command(
-        after_help = "Examples:\n  conform run\n  conform run cases/sinch --filter update --report junit=out/junit.xml --report html=out/report.html\n  conform run --base-url http://127.0.0.1:9000 --var sinch_token=secret --snapshots snapshots/my-impl\n  CONFORM_VAR_XERO_TOKEN=… conform run cases/xero --base-url https://api.xero.com --exclude-tag seed-verbs --shard 1/3"
+        after_help = concat!("Examples:\n  conform run\n  conform run cases/sinch --filter update --report junit=out/junit.xml --report html=out/report.html\n  conform run --base-url http://127.0.0.1:9000 --var sinch_token=secret --snapshots snapshots/my-impl\n  CONFORM_VAR_XERO_TOKEN=… conform run cases/xero --base-url https://api.xero.com --exclude-tag seed-verbs --shard 1/3\n\n", exit_codes!())
     )]
     Run(RunArgs),
     /// List cases with their tags and requirements (no network).
     #[command(after_help = "Example:\n  conform list cases --tag legacy")]
     List(ListArgs),
     /// Load and validate every case file and schema (no network). Exit 0 when all is well, 2 otherwise.
-    #[command(after_help = "Example:\n  conform check cases")]
-    Check(CheckArgs),
+    #[command(alias = "check", after_help = "Example:\n  conform validate cases")]
+    Validate(CaseArgs),
     /// Print the requirement → cases table; exit 1 when a checkable requirement has no case.
     #[command(after_help = "Example:\n  conform coverage cases")]
-    Coverage(CheckArgs),
+    Coverage(CaseArgs),
     /// Serve the reference implementation of both APIs until Ctrl-C.
     #[command(
         after_help = "Examples:\n  conform serve\n  conform serve --addr 127.0.0.1:9000 --with-data\n  conform serve --fault sinch-adds-after-removes\n  conform serve --list-faults"
@@ -144,12 +151,6 @@ pub struct ListArgs {
     pub cases: CaseArgs,
     #[command(flatten)]
     pub select: SelectArgs,
-}
-
-#[derive(Debug, Args)]
-pub struct CheckArgs {
-    #[command(flatten)]
-    pub cases: CaseArgs,
 }
 
 #[derive(Debug, Args)]

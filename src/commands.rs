@@ -1,108 +1,77 @@
 //! The commands behind the CLI: each turns arguments into library calls and an exit code.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use conform::case::{LoadOptions, Suite, load};
-use conform::check::schema::SchemaSet;
 use conform::check::snapshot::{self, SnapshotMode};
-use conform::reference::{self, BackgroundServer, Credentials, ServerConfig};
+use conform::project::{Project, ProjectSource};
+use conform::reference::{self, Credentials, ServerConfig};
 use conform::report::console::{self, ConsoleProgress, Verbosity};
 use conform::report::{coverage, github, summary, write_report};
-use conform::run::{RunConfig, Runner};
+use conform::run::{RunConfig, Runner, default_jobs};
+use conform::target::Target;
 
-use crate::cli::{CaseArgs, CheckArgs, ListArgs, RunArgs, ServeArgs};
+use crate::cli::{CaseArgs, ListArgs, RunArgs, ServeArgs};
+use crate::exit::Exit;
 
-/// Exit status for a wrong input (broken case file, missing schema, bad flags), as clap uses for flags.
-pub const INPUT_ERROR: u8 = 2;
-
-/// Everything loaded from disk for a command.
-struct Project {
-    suites: Vec<Suite>,
-    schemas: Arc<SchemaSet>,
-    /// `--var` then `CONFORM_VAR_*`, later winning.
-    vars: BTreeMap<String, String>,
+/// Loads what the arguments name, the one way every command does; a broken input is printed here.
+fn load_project(args: &CaseArgs) -> Result<Project, Exit> {
+    let source = ProjectSource::new(args.paths(), &args.specs).with_vars(args.vars.iter().cloned()).with_env();
+    Project::load(&source).map_err(|e| {
+        eprintln!("{}", render_load_error(&e));
+        Exit::InputError
+    })
 }
 
-/// `CONFORM_VAR_NAME=value` pairs; names are lowercased unless a suite declares the exact spelling.
-fn env_vars() -> Vec<(String, String)> {
-    std::env::vars().filter_map(|(k, v)| k.strip_prefix("CONFORM_VAR_").map(|n| (n.to_string(), v))).collect()
-}
-
-fn load_project(args: &CaseArgs) -> Result<Project, ExitCode> {
-    let schemas = if args.specs.is_dir() {
-        SchemaSet::load(&args.specs).map_err(|e| {
-            eprintln!("error: {}: {e}", args.specs.display());
-            ExitCode::from(INPUT_ERROR)
-        })?
-    } else {
-        SchemaSet::empty()
-    };
-    let mut vars: BTreeMap<String, String> = args.vars.iter().cloned().collect();
-    let env = env_vars();
-    let extra: BTreeSet<String> = vars.keys().cloned().chain(env.iter().map(|(n, _)| n.clone())).collect();
-    let options = LoadOptions {
-        schema_names: schemas.names().map(String::from).collect(),
-        extra_vars: extra.iter().cloned().chain(extra.iter().map(|n| n.to_ascii_lowercase())).collect(),
-    };
-    let suites = load(&args.paths(), &options).map_err(|errors| {
-        eprintln!("{errors}");
-        ExitCode::from(INPUT_ERROR)
-    })?;
-    let declared: BTreeSet<&str> = suites.iter().flat_map(|s| s.vars.iter().map(|(n, _)| n.as_str())).collect();
-    for (name, value) in env {
-        let name = if declared.contains(name.as_str()) { name } else { name.to_ascii_lowercase() };
-        vars.insert(name, value);
+/// Case-file diagnostics print as they are (they name their files); a schema problem gets an `error:` prefix.
+fn render_load_error(e: &conform::project::ProjectError) -> String {
+    match e {
+        conform::project::ProjectError::Cases(errors) => errors.to_string(),
+        other => format!("error: {other}"),
     }
-    Ok(Project { suites, schemas: Arc::new(schemas), vars })
 }
 
-pub fn run(args: RunArgs) -> ExitCode {
+pub fn run(args: RunArgs) -> Exit {
     snapshot::init();
     let project = match load_project(&args.cases) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let plan = args.select.selection().plan(&project.suites);
+    let plan = project.plan(&args.select.selection());
     if args.list {
-        for &(s, c) in &plan {
-            println!("{}", project.suites[s].cases[c].id);
+        for &at in &plan {
+            println!("{}", project.case(at).1.id);
         }
         println!("{} case(s) would run", plan.len());
-        return ExitCode::SUCCESS;
+        return Exit::Passed;
     }
     if plan.is_empty() {
         // A shard of a small suite may hold nothing; anything else is a selection that matches nothing, which
         // must not pass a CI gate silently.
-        if args.select.shard.is_some() {
-            println!(
-                "no case falls in shard {}",
-                args.select.shard.map(|s| format!("{}/{}", s.index, s.total)).unwrap_or_default()
-            );
-            return ExitCode::SUCCESS;
+        if let Some(shard) = args.select.shard {
+            println!("no case falls in shard {}/{}", shard.index, shard.total);
+            return Exit::Passed;
         }
         eprintln!("error: no case matches the selection (check --filter, --tag, --exclude-tag and --requirement)");
-        return ExitCode::from(INPUT_ERROR);
+        return Exit::InputError;
     }
-    let server = match &args.base_url {
-        Some(_) => None,
-        None => match BackgroundServer::start(ServerConfig::default(), ([127, 0, 0, 1], 0).into()) {
-            Ok(s) => Some(s),
-            Err(e) => {
-                eprintln!("error: cannot start the embedded reference server: {e}");
-                return ExitCode::FAILURE;
-            }
-        },
+    let target = match Target::from_base_url(args.base_url.as_deref()) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: cannot start the embedded reference server: {e}");
+            return Exit::Internal;
+        }
     };
-    let base_url = args.base_url.clone().unwrap_or_else(|| server.as_ref().map(|s| s.base_url()).unwrap_or_default());
-    let snapshots = match (&args.snapshots, args.no_snapshots, &args.base_url) {
-        (_, true, _) => SnapshotMode::Off,
-        (Some(dir), _, _) => mode(dir, args.update_snapshots),
-        (None, _, None) => mode(Path::new("snapshots"), args.update_snapshots),
-        (None, _, Some(_)) => SnapshotMode::Off,
+    let snapshots = match (&args.snapshots, args.no_snapshots) {
+        (_, true) => SnapshotMode::Off,
+        (Some(dir), _) => SnapshotMode::Check { dir: dir.clone() },
+        (None, _) => target.default_snapshots(Path::new("snapshots")),
+    };
+    let snapshots = match snapshots {
+        SnapshotMode::Check { dir } if args.update_snapshots => SnapshotMode::Update { dir },
+        other => other,
     };
     let verbosity = if args.quiet {
         Verbosity::Quiet
@@ -113,48 +82,42 @@ pub fn run(args: RunArgs) -> ExitCode {
     };
     let color = console::use_color();
     let config = RunConfig {
-        base_url: base_url.clone(),
-        vars: project.vars.clone(),
-        jobs: args.jobs.unwrap_or_else(|| RunConfig::new("").jobs),
+        base_url: target.base_url(),
+        jobs: args.jobs.unwrap_or_else(default_jobs),
         timeout: args.timeout,
         retries: args.retries,
         fail_fast: args.fail_fast,
         snapshots,
     };
-    let runner = match Runner::new(config, project.schemas.clone()) {
+    let runner = match Runner::new(Arc::new(project), config) {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: {e}");
-            return ExitCode::FAILURE;
+            return Exit::Internal;
         }
     };
-    let redactor = runner.redactor(&project.suites);
     if verbosity > Verbosity::Quiet {
-        let target = if server.is_some() { " (embedded reference server)" } else { "" };
-        println!("running {} case(s) against {}{target}", plan.len(), redactor.redact(&base_url));
+        let embedded = if target.is_embedded() { " (embedded reference server)" } else { "" };
+        println!("running {} case(s) against {}{embedded}", plan.len(), runner.masker().mask(&target.base_url()));
     }
     let progress = ConsoleProgress::new(plan.len(), verbosity, color);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
+            return Exit::Internal;
         }
     };
-    let result = runtime.block_on(runner.run(&project.suites, &plan, &|event| progress.on_event(event)));
+    let result = runtime.block_on(runner.run(&plan, &|event| progress.on_event(event)));
     progress.finish();
-    drop(server);
+    drop(target);
 
-    let coverage = coverage::compute(&project.suites, &result.cases);
+    let coverage = coverage::compute(&runner.project().suites, &result.cases);
     let mut stdout = std::io::stdout().lock();
-    let mut text = Vec::new();
-    let _ = console::write_failures(&result.cases, color, &mut text);
-    let _ = summary::write_summary(&result, &coverage, &mut text, color);
-    let _ = stdout.write_all(redactor.redact(&String::from_utf8_lossy(&text)).as_bytes());
+    let _ = console::write_failures(&result, color, &mut stdout);
+    let _ = summary::write_summary(&result, &coverage, &mut stdout, color);
     if github::enabled() {
-        let mut annotations = Vec::new();
-        let _ = github::write_annotations(&result, &mut annotations);
-        let _ = stdout.write_all(redactor.redact(&String::from_utf8_lossy(&annotations)).as_bytes());
+        let _ = github::write_annotations(&result, &mut stdout);
     }
     let mut report_failed = false;
     for (format, path) in &args.reports {
@@ -163,7 +126,7 @@ pub fn run(args: RunArgs) -> ExitCode {
             .filter(|p| !p.as_os_str().is_empty())
             .map_or(Ok(()), std::fs::create_dir_all)
             .and_then(|()| std::fs::File::create(path))
-            .and_then(|mut file| write_report(*format, &result, &coverage, &redactor, &mut file));
+            .and_then(|mut file| write_report(*format, &result, &coverage, &mut file));
         match written {
             Ok(()) => {
                 if verbosity > Verbosity::Quiet {
@@ -176,25 +139,20 @@ pub fn run(args: RunArgs) -> ExitCode {
             }
         }
     }
-    if result.passed() && !report_failed { ExitCode::SUCCESS } else { ExitCode::FAILURE }
-}
-
-fn mode(dir: &Path, update: bool) -> SnapshotMode {
-    if update {
-        SnapshotMode::Update { dir: dir.to_path_buf() }
-    } else {
-        SnapshotMode::Check { dir: dir.to_path_buf() }
+    match Exit::of_run(&result) {
+        Exit::Passed if report_failed => Exit::Internal,
+        exit => exit,
     }
 }
 
-pub fn list(args: ListArgs) -> ExitCode {
+pub fn list(args: ListArgs) -> Exit {
     let project = match load_project(&args.cases) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let plan = args.select.selection().plan(&project.suites);
-    for &(s, c) in &plan {
-        let case = &project.suites[s].cases[c];
+    let plan = project.plan(&args.select.selection());
+    for &at in &plan {
+        let case = project.case(at).1;
         println!("{}", case.id);
         if !case.tags.is_empty() {
             println!("    tags: {}", case.tags.join(", "));
@@ -204,33 +162,33 @@ pub fn list(args: ListArgs) -> ExitCode {
         }
     }
     println!("{} case(s)", plan.len());
-    ExitCode::SUCCESS
+    Exit::Passed
 }
 
-pub fn check(args: CheckArgs) -> ExitCode {
-    let project = match load_project(&args.cases) {
+pub fn validate(args: CaseArgs) -> Exit {
+    let project = match load_project(&args) {
         Ok(p) => p,
         Err(code) => return code,
     };
-    let cases: usize = project.suites.iter().map(|s| s.cases.len()).sum();
     let steps: usize = project.suites.iter().flat_map(|s| &s.cases).map(|c| c.steps.len() + c.cleanup.len()).sum();
     println!(
-        "ok: {} suite(s), {cases} case(s), {steps} step(s), {} schema(s)",
+        "ok: {} suite(s), {} case(s), {steps} step(s), {} schema(s)",
         project.suites.len(),
+        project.case_count(),
         project.schemas.names().count()
     );
-    ExitCode::SUCCESS
+    Exit::Passed
 }
 
-pub fn coverage(args: CheckArgs) -> ExitCode {
-    let project = match load_project(&args.cases) {
+pub fn coverage(args: CaseArgs) -> Exit {
+    let project = match load_project(&args) {
         Ok(p) => p,
         Err(code) => return code,
     };
     let coverage = coverage::compute(&project.suites, &[]);
     let mut stdout = std::io::stdout().lock();
     let _ = coverage::write_table(&coverage, &mut stdout);
-    if coverage.iter().any(|c| c.unchecked().next().is_some()) { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+    if coverage.iter().any(|c| c.unchecked().next().is_some()) { Exit::Failed } else { Exit::Passed }
 }
 
 pub fn serve(args: ServeArgs) -> ExitCode {
@@ -247,7 +205,7 @@ pub fn serve(args: ServeArgs) -> ExitCode {
             Some(f) => Some(f),
             None => {
                 eprintln!("error: unknown fault `{name}` (see `conform serve --list-faults`)");
-                return ExitCode::from(INPUT_ERROR);
+                return Exit::InputError.into();
             }
         },
     };

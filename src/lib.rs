@@ -2,9 +2,13 @@
 
 pub mod case;
 pub mod check;
+pub mod harness;
 pub mod http;
+pub mod project;
 pub mod reference;
 pub mod report;
+pub mod results;
 pub mod run;
 pub mod secrets;
 pub mod select;
+pub mod target;

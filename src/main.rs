@@ -1,8 +1,8 @@
-//! The `conform` binary: parse arguments, run the command, map the outcome to an exit code
-//! (0 all passed, 1 a case failed, 2 wrong input).
+//! The `conform` binary: parse arguments, run the command, map the outcome to an exit code (see `exit.rs`).
 
 mod cli;
 mod commands;
+mod exit;
 
 use std::process::ExitCode;
 
@@ -11,10 +11,10 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     match cli.command {
-        cli::Command::Run(args) => commands::run(args),
-        cli::Command::List(args) => commands::list(args),
-        cli::Command::Check(args) => commands::check(args),
-        cli::Command::Coverage(args) => commands::coverage(args),
+        cli::Command::Run(args) => commands::run(args).into(),
+        cli::Command::List(args) => commands::list(args).into(),
+        cli::Command::Validate(args) => commands::validate(args).into(),
+        cli::Command::Coverage(args) => commands::coverage(args).into(),
         cli::Command::Serve(args) => commands::serve(args),
     }
 }

@@ -1,6 +1,11 @@
-//! Secret values (tokens, passwords) are replaced by `***` in everything conform writes.
+//! Secrets: which variables hold them, and the one boundary where they are masked.
+//!
+//! Every writer (terminal, JUnit, JSON, HTML, annotations, snapshots) takes a [`Masked`] value, and a `Masked`
+//! can only be made by masking, so a writer cannot be handed a result that still holds a token. Secrets are
+//! *masked* (`***`); volatile snapshot fields (ids, timestamps) are *redacted*, which is another thing.
 
 use std::borrow::Cow;
+use std::ops::Deref;
 
 /// The mask written in place of a secret.
 pub const MASK: &str = "***";
@@ -17,14 +22,21 @@ const URL_PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
     .add(b'{')
     .add(b'}');
 
+/// Whether a variable holds a credential because of its name, whatever its suite declares: `*token*`,
+/// `*secret*`, `*password*` (any case). A suite names its other secrets in `secrets:`.
+pub fn is_secret_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    ["token", "secret", "password"].iter().any(|w| lower.contains(w))
+}
+
 /// Knows the secret values of a run and masks them.
 #[derive(Debug, Clone, Default)]
-pub struct Redactor {
+pub struct Masker {
     /// Longest first, so a secret containing another is masked whole.
     secrets: Vec<String>,
 }
 
-impl Redactor {
+impl Masker {
     /// Values shorter than 3 characters are not masked: they would garble every output and hide nothing.
     /// Each secret is also masked in the forms it takes inside URLs (path- and query-encoded), since request
     /// lines and transport errors show encoded URLs.
@@ -43,7 +55,7 @@ impl Redactor {
         Self { secrets }
     }
 
-    /// This redactor plus more secret values (a case's own secret-looking variables).
+    /// This masker plus more secret values (a case's own secret-looking variables).
     pub fn with(&self, values: impl IntoIterator<Item = String>) -> Self {
         Self::new(self.secrets.iter().cloned().chain(values))
     }
@@ -52,7 +64,7 @@ impl Redactor {
         self.secrets.is_empty()
     }
 
-    pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
+    pub fn mask<'a>(&self, text: &'a str) -> Cow<'a, str> {
         if !self.secrets.iter().any(|s| text.contains(s.as_str())) {
             return Cow::Borrowed(text);
         }
@@ -64,19 +76,72 @@ impl Redactor {
     }
 
     /// Masks every string inside a JSON value (keys included).
-    pub fn redact_json(&self, value: &serde_json::Value) -> serde_json::Value {
+    pub fn mask_json(&self, value: &serde_json::Value) -> serde_json::Value {
         use serde_json::Value;
         if self.is_empty() {
             return value.clone();
         }
         match value {
-            Value::String(s) => Value::String(self.redact(s).into_owned()),
-            Value::Array(items) => Value::Array(items.iter().map(|v| self.redact_json(v)).collect()),
+            Value::String(s) => Value::String(self.mask(s).into_owned()),
+            Value::Array(items) => Value::Array(items.iter().map(|v| self.mask_json(v)).collect()),
             Value::Object(map) => {
-                Value::Object(map.iter().map(|(k, v)| (self.redact(k).into_owned(), self.redact_json(v))).collect())
+                Value::Object(map.iter().map(|(k, v)| (self.mask(k).into_owned(), self.mask_json(v))).collect())
             }
             other => other.clone(),
         }
+    }
+}
+
+/// A value whose free text can hold secrets, and knows how to mask them in place.
+pub trait Mask {
+    fn mask(&mut self, masker: &Masker);
+}
+
+impl Mask for String {
+    fn mask(&mut self, masker: &Masker) {
+        if let Cow::Owned(masked) = masker.mask(self) {
+            *self = masked;
+        }
+    }
+}
+
+impl<T: Mask> Mask for Option<T> {
+    fn mask(&mut self, masker: &Masker) {
+        if let Some(value) = self {
+            value.mask(masker);
+        }
+    }
+}
+
+impl Mask for serde_json::Value {
+    fn mask(&mut self, masker: &Masker) {
+        if !masker.is_empty() {
+            *self = masker.mask_json(self);
+        }
+    }
+}
+
+/// A value that has been masked: the only thing a writer of output accepts. It can only be made by masking
+/// ([`Masked::new`]); read it through `Deref`.
+#[derive(Debug, Clone)]
+pub struct Masked<T>(T);
+
+impl<T: Mask> Masked<T> {
+    pub fn new(mut value: T, masker: &Masker) -> Self {
+        value.mask(masker);
+        Masked(value)
+    }
+
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> Deref for Masked<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
     }
 }
 
@@ -86,16 +151,31 @@ mod tests {
 
     #[test]
     fn masks_url_encoded_forms_too() {
-        let r = Redactor::new(["a b+c/d".to_string()]);
-        assert_eq!(r.redact("GET /x/a%20b+c/d?t=a+b%2Bc%2Fd"), "GET /x/***?t=***");
+        let r = Masker::new(["a b+c/d".to_string()]);
+        assert_eq!(r.mask("GET /x/a%20b+c/d?t=a+b%2Bc%2Fd"), "GET /x/***?t=***");
     }
 
     #[test]
     fn masks_every_occurrence_longest_first() {
-        let r = Redactor::new(["abc".to_string(), "abcdef".to_string(), "x".to_string()]);
-        assert_eq!(r.redact("Bearer abcdef and abc and x"), "Bearer *** and *** and x");
-        assert!(matches!(r.redact("nothing"), Cow::Borrowed(_)));
+        let r = Masker::new(["abc".to_string(), "abcdef".to_string(), "x".to_string()]);
+        assert_eq!(r.mask("Bearer abcdef and abc and x"), "Bearer *** and *** and x");
+        assert!(matches!(r.mask("nothing"), Cow::Borrowed(_)));
         let v = serde_json::json!({"abc": ["abcdef", 1]});
-        assert_eq!(r.redact_json(&v), serde_json::json!({"***": ["***", 1]}));
+        assert_eq!(r.mask_json(&v), serde_json::json!({"***": ["***", 1]}));
+    }
+
+    #[test]
+    fn masked_values_are_masked_on_creation() {
+        let masker = Masker::new(["s3cret".to_string()]);
+        let masked = Masked::new("Bearer s3cret".to_string(), &masker);
+        assert_eq!(masked.as_str(), "Bearer ***");
+        let masked = Masked::new(serde_json::json!({"token": "s3cret"}), &masker);
+        assert_eq!(*masked, serde_json::json!({"token": "***"}));
+    }
+
+    #[test]
+    fn secret_names() {
+        assert!(is_secret_name("sinch_token") && is_secret_name("CLIENT_SECRET") && is_secret_name("password"));
+        assert!(!is_secret_name("service_plan_id"));
     }
 }

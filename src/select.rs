@@ -4,6 +4,13 @@ use std::hash::Hasher;
 
 use crate::case::{Case, Suite};
 
+/// One case of a loaded project: its suite's index and its index in that suite. A run plan is a list of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CaseRef {
+    pub suite: usize,
+    pub case: usize,
+}
+
 /// All conditions combine: a case runs when it passes every one given.
 #[derive(Debug, Clone, Default)]
 pub struct Selection {
@@ -59,13 +66,18 @@ impl Selection {
             && self.shard.is_none_or(|s| s.contains(case))
     }
 
-    /// (suite index, case index) of every selected case, in suite and file order.
-    pub fn plan(&self, suites: &[Suite]) -> Vec<(usize, usize)> {
+    /// Every selected case, in suite and file order.
+    pub fn plan(&self, suites: &[Suite]) -> Vec<CaseRef> {
         suites
             .iter()
             .enumerate()
             .flat_map(|(s, suite)| {
-                suite.cases.iter().enumerate().filter(|(_, c)| self.accepts(c)).map(move |(c, _)| (s, c))
+                suite
+                    .cases
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, c)| self.accepts(c))
+                    .map(move |(c, _)| CaseRef { suite: s, case: c })
             })
             .collect()
     }

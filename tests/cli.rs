@@ -88,29 +88,29 @@ fn list_takes_the_selection_flags() {
 }
 
 #[test]
-fn check_accepts_the_fixture_suites() {
-    let stdout = ok(&["check", SUITE, "--specs", "no-specs-needed"]);
+fn validate_accepts_the_fixture_suites() {
+    let stdout = ok(&["validate", SUITE, "--specs", "no-specs-needed"]);
     assert_eq!(stdout, "ok: 1 suite(s), 14 case(s), 14 step(s), 0 schema(s)\n");
-    let stdout = ok(&["check", "tests/fixtures/e2e/suite", "--specs", "tests/fixtures/e2e/specs"]);
+    let stdout = ok(&["validate", "tests/fixtures/e2e/suite", "--specs", "tests/fixtures/e2e/specs"]);
     assert!(stdout.starts_with("ok: 1 suite(s), "), "{stdout}");
     assert!(stdout.ends_with(", 2 schema(s)\n"), "{stdout}");
 }
 
 #[test]
-fn check_accepts_the_bundled_cases() {
+fn validate_accepts_the_bundled_cases() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     if !root.join("cases").is_dir() {
         return;
     }
-    let stdout = ok(&["check", "cases"]);
+    let stdout = ok(&["validate", "cases"]);
     assert!(stdout.starts_with("ok: "), "{stdout}");
-    // The default path is `cases` too.
+    // The default path is `cases` too, and `check` is the old name of `validate`.
     assert_eq!(ok(&["check"]), stdout);
 }
 
 #[test]
 fn every_subcommand_help_shows_an_example() {
-    for sub in ["run", "list", "check", "coverage", "serve"] {
+    for sub in ["run", "list", "validate", "coverage", "serve"] {
         let stdout = ok(&[sub, "--help"]);
         assert!(stdout.contains("Example"), "`conform {sub} --help` has no example:\n{stdout}");
         assert!(stdout.contains(&format!("conform {sub}")), "the example uses `conform {sub}`:\n{stdout}");

@@ -59,7 +59,7 @@ fn the_case_format_examples_load_and_pass() {
         format!("cases:\n  - name: paging\n    vars: {{first: a, second: b, third: c}}\n    steps:\n{indented}");
     let dir = sinch_suite("format", suite, &[("example.yaml", case_file.clone()), ("paging.yaml", paging_case)]);
     let dir = dir.to_str().unwrap();
-    let (code, out) = conform(&["check", dir]);
+    let (code, out) = conform(&["validate", dir]);
     assert_eq!(code, Some(0), "{out}");
     let (code, out) = conform(&["run", &format!("{dir}/example.yaml"), "--no-snapshots"]);
     assert_eq!(code, Some(0), "the documented case fails against the reference server:\n{out}");

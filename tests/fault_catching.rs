@@ -7,10 +7,10 @@ use conform::reference::{Api, ServerConfig, all_faults};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_fault_is_caught_and_the_clean_server_passes() {
-    let (suites, schemas) = common::bundled();
+    let project = common::bundled();
 
     let clean = common::start(ServerConfig::default());
-    let result = common::run_all(&suites, schemas.clone(), &clean.base_url(), None).await;
+    let result = common::run_all(project.clone(), &clean.base_url(), None).await;
     let failed = common::failures(&result);
     assert!(failed.is_empty(), "the clean reference server fails cases:\n{}", failed.join("\n"));
     drop(clean);
@@ -23,7 +23,7 @@ async fn every_fault_is_caught_and_the_clean_server_passes() {
             Api::Sinch => "sinch",
             Api::Xero => "xero",
         };
-        let result = common::run_all(&suites, schemas.clone(), &server.base_url(), Some(suite)).await;
+        let result = common::run_all(project.clone(), &server.base_url(), Some(suite)).await;
         let failed = common::failures(&result);
         if failed.is_empty() {
             missed.push(format!("{} — {}", fault.name, fault.description));

@@ -15,7 +15,7 @@ const FIXTURES: &str = "tests/fixtures/load-errors";
 fn check_fails(kind: &str) -> String {
     let dir = format!("{FIXTURES}/{kind}");
     assert!(Path::new(env!("CARGO_MANIFEST_DIR")).join(&dir).is_dir(), "missing fixture {dir}");
-    let out = conform(&["check", &dir, "--specs", &format!("{dir}/specs")]);
+    let out = conform(&["validate", &dir, "--specs", &format!("{dir}/specs")]);
     let stderr = String::from_utf8(out.stderr).expect("UTF-8 stderr");
     assert_eq!(out.status.code(), Some(2), "exit code of `conform check {dir}`; stderr:\n{stderr}");
     assert!(out.stdout.is_empty(), "nothing on stdout: {}", String::from_utf8_lossy(&out.stdout));
@@ -188,7 +188,7 @@ fn every_fixture_folder_has_a_test() {
 fn a_broken_file_among_good_ones_fails_the_whole_check() {
     // Two suites at once: the errors of the broken one are reported, exit code 2.
     let out = conform(&[
-        "check",
+        "validate",
         "tests/fixtures/e2e/suite",
         "tests/fixtures/load-errors/undefined-variable",
         "--specs",
@@ -205,7 +205,7 @@ fn a_broken_file_among_good_ones_fails_the_whole_check() {
 
 #[test]
 fn a_path_that_does_not_exist() {
-    let out = conform(&["check", "tests/fixtures/load-errors/no-such-folder", "--specs", "no-such-specs"]);
+    let out = conform(&["validate", "tests/fixtures/load-errors/no-such-folder", "--specs", "no-such-specs"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.starts_with("tests/fixtures/load-errors/no-such-folder:1:1: no such file or folder"), "{stderr}");

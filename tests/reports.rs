@@ -5,12 +5,10 @@ mod results;
 
 use std::collections::BTreeMap;
 
-use conform::report::{
-    self, CoverageStatus, ReportFormat, SuiteCoverage, coverage, github, redact_run, summary, write_report,
-};
-use conform::run::result::RunResult;
+use conform::report::{self, CoverageStatus, ReportFormat, SuiteCoverage, coverage, github, summary, write_report};
+use conform::results::RunResult;
 use quick_xml::events::Event;
-use results::{SECRET, SECRET_STEM, redactor, run, suites};
+use results::{SECRET, SECRET_STEM, masked, run, suites};
 use serde_json::Value;
 
 fn coverage_of(run: &RunResult) -> Vec<SuiteCoverage> {
@@ -19,7 +17,7 @@ fn coverage_of(run: &RunResult) -> Vec<SuiteCoverage> {
 
 fn render(format: ReportFormat, run: &RunResult) -> String {
     let mut out = Vec::new();
-    write_report(format, run, &coverage_of(run), &redactor(), &mut out).unwrap();
+    write_report(format, &masked(run.clone()), &coverage_of(run), &mut out).unwrap();
     String::from_utf8(out).unwrap()
 }
 
@@ -60,7 +58,7 @@ fn json_report_validates_against_published_schema() {
     }
     // Without coverage at all (suites without catalogues).
     let mut out = Vec::new();
-    write_report(ReportFormat::Json, &run(), &[], &redactor(), &mut out).unwrap();
+    write_report(ReportFormat::Json, &masked(run()), &[], &mut out).unwrap();
     assert_valid(&serde_json::from_slice(&out).unwrap());
 }
 
@@ -235,10 +233,10 @@ fn no_format_contains_the_secret() {
     let mut outputs: Vec<(String, Vec<u8>, bool)> = Vec::new();
     for format in ReportFormat::ALL {
         let mut out = Vec::new();
-        write_report(format, &run, &cov, &redactor(), &mut out).unwrap();
+        write_report(format, &masked(run.clone()), &cov, &mut out).unwrap();
         outputs.push((format.to_string(), out, true));
     }
-    let masked = redact_run(&run, &redactor());
+    let masked = masked(run.clone());
     let mut out = Vec::new();
     github::write_annotations(&masked, &mut out).unwrap();
     outputs.push(("annotations".into(), out, true));
@@ -257,7 +255,7 @@ fn no_format_contains_the_secret() {
 #[test]
 fn github_annotations_point_at_case_file_lines() {
     let mut out = Vec::new();
-    github::write_annotations(&redact_run(&run(), &redactor()), &mut out).unwrap();
+    github::write_annotations(&masked(run()), &mut out).unwrap();
     let text = String::from_utf8(out).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 3, "{text}");
@@ -364,7 +362,7 @@ fn summary_text() {
     let run = run();
     let cov = coverage_of(&run);
     let mut out = Vec::new();
-    summary::write_summary(&run, &cov, &mut out, false).unwrap();
+    summary::write_summary(&masked(run.clone()), &cov, &mut out, false).unwrap();
     let text = String::from_utf8(out).unwrap();
     assert!(!text.contains('\u{1b}'), "no colour when not asked:\n{text}");
     assert!(text.contains("  sinch  2 passed, 1 failed, 0 errored, 1 skipped  (1.06 s)"), "{text}");
@@ -377,7 +375,7 @@ fn summary_text() {
     assert!(text.contains("FAILED: 1 failed, 1 errored of 6 cases"));
 
     let mut coloured = Vec::new();
-    summary::write_summary(&run, &cov, &mut coloured, true).unwrap();
+    summary::write_summary(&masked(run.clone()), &cov, &mut coloured, true).unwrap();
     assert!(String::from_utf8(coloured).unwrap().contains('\u{1b}'), "colour when asked");
 }
 

@@ -15,11 +15,9 @@ use std::process::{Command, Output};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use conform::case::{LoadOptions, Suite, load};
-use conform::check::schema::SchemaSet;
-use conform::run::result::{CaseResult, FailureKind, Outcome, Phase};
+use conform::project::{Project, ProjectSource};
+use conform::results::{CaseResult, FailureKind, Outcome, Phase};
 use conform::run::{RunConfig, Runner};
-use conform::secrets::Redactor;
 use server::{TestServer, closed_port_url};
 
 const SUITE: &str = "tests/fixtures/e2e/suite";
@@ -241,7 +239,8 @@ fn cleanup_runs_after_a_failed_step_and_skips_what_was_never_captured() {
 fn a_timeout_fails_the_case_without_hanging() {
     let server = TestServer::start();
     let out = run(&server.base_url(), &[&file("transport")], &["--filter", "slow", "--timeout", "0.5"]);
-    out.assert_code(1);
+    // 3: nothing failed, but a case could not run.
+    out.assert_code(3);
     assert!(out.elapsed < Duration::from_secs(30), "the 60 s endpoint was awaited: {:?}", out.elapsed);
     let report = out.report("e2e::transport::slow");
     assert!(report.contains("error: no response within 500ms (timeout)"), "{report}");
@@ -252,7 +251,7 @@ fn a_timeout_fails_the_case_without_hanging() {
 fn a_broken_connection_is_an_error_with_its_reason() {
     let server = TestServer::start();
     let out = run(&server.base_url(), &[&file("transport")], &["--filter", "hangup"]);
-    out.assert_code(1);
+    out.assert_code(3);
     let report = out.report("e2e::transport::hangup");
     assert!(report.contains("error: request failed: error sending request for url ("), "{report}");
     assert!(report.contains("connection closed before message completed"), "{report}");
@@ -261,7 +260,7 @@ fn a_broken_connection_is_an_error_with_its_reason() {
 #[test]
 fn a_refused_connection_is_an_error_with_its_reason() {
     let out = run(&closed_port_url(), &[&file("pass")], &["--filter", "every-matcher-holds"]);
-    out.assert_code(1);
+    out.assert_code(3);
     let report = out.report("e2e::pass::every-matcher-holds");
     assert!(report.contains("error: cannot connect: error sending request for url"), "{report}");
     assert!(report.contains("Connection refused"), "{report}");
@@ -271,14 +270,14 @@ fn a_refused_connection_is_an_error_with_its_reason() {
 #[test]
 fn retries_repeat_transport_errors() {
     let out = run(&closed_port_url(), &[&file("pass")], &["--filter", "every-matcher-holds", "--retries", "2"]);
-    out.assert_code(1);
+    out.assert_code(3);
     let report = out.report("e2e::pass::every-matcher-holds");
     assert!(report.contains("    3 attempts (transport errors retried)"), "{report}");
     assert!(report.contains("(after 3 attempts)"), "{report}");
 
     // The server sees every attempt of a response that breaks off.
     let server = TestServer::start();
-    run(&server.base_url(), &[&file("transport")], &["--filter", "hangup", "--retries", "2"]).assert_code(1);
+    run(&server.base_url(), &[&file("transport")], &["--filter", "hangup", "--retries", "2"]).assert_code(3);
     let hangups = server.requests().iter().filter(|r| r.starts_with("GET /hangup/")).count();
     assert_eq!(hangups, 3);
 
@@ -286,6 +285,36 @@ fn retries_repeat_transport_errors() {
     let server = TestServer::start();
     run(&server.base_url(), &[&file("fail")], &["--filter", "wrong-status", "--retries", "2"]).assert_code(1);
     assert_eq!(server.requests(), ["GET /things/1"]);
+}
+
+#[test]
+fn a_failed_expectation_outranks_a_case_that_could_not_run() {
+    let server = TestServer::start();
+    let out = run(
+        &server.base_url(),
+        &[&file("transport"), &file("fail")],
+        &["--filter", "hangup", "--filter", "wrong-status"],
+    );
+    out.assert_code(1);
+    assert!(out.stdout.contains("0 passed, 1 failed, 1 errored, 0 skipped"), "{}", out.stdout);
+}
+
+#[test]
+fn an_unwritable_report_exits_4_after_the_run() {
+    let server = TestServer::start();
+    // A report path inside a file cannot be created.
+    let blocker = std::env::temp_dir().join(format!("conform-blocker-{}", std::process::id()));
+    std::fs::write(&blocker, "a file, not a folder").unwrap();
+    let report = blocker.join("junit.xml");
+    let out = run(
+        &server.base_url(),
+        &[&file("pass")],
+        &["--filter", "every-matcher-holds", "--report", &format!("junit={}", report.display())],
+    );
+    let _ = std::fs::remove_file(&blocker);
+    out.assert_code(4);
+    assert!(out.stderr.contains("cannot write the junit report to"), "{}", out.stderr);
+    assert!(out.stdout.contains("1 passed, 0 failed"), "the run itself still reports: {}", out.stdout);
 }
 
 #[test]
@@ -300,25 +329,24 @@ fn fail_fast_skips_the_rest() {
 
 // ── the library, for finer assertions ─────────────────────────────────────────────────────────────────────
 
-fn suite() -> (Suite, Arc<SchemaSet>) {
+fn project() -> Arc<Project> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let schemas = SchemaSet::load(&root.join(SPECS)).expect("fixture schemas");
-    let options = LoadOptions { schema_names: schemas.names().map(String::from).collect(), ..LoadOptions::default() };
-    let mut suites = load(&[root.join(SUITE)], &options).expect("the e2e suite loads");
-    assert_eq!(suites.len(), 1);
-    (suites.remove(0), Arc::new(schemas))
+    let project =
+        Project::load(&ProjectSource::new(vec![root.join(SUITE)], root.join(SPECS))).expect("the e2e suite loads");
+    assert_eq!(project.suites.len(), 1);
+    Arc::new(project)
 }
 
 fn run_case(config: RunConfig, file: &str, name: &str) -> CaseResult {
-    let (suite, schemas) = suite();
-    let case = suite
-        .cases
-        .iter()
-        .find(|c| c.id.file == file && c.id.name == name)
+    let project = project();
+    let at = project
+        .all_cases()
+        .into_iter()
+        .find(|&at| project.case(at).1.id.file == file && project.case(at).1.id.name == name)
         .unwrap_or_else(|| panic!("no case {file}::{name}"));
-    let runner = Runner::new(config, schemas).expect("runner");
+    let runner = Runner::new(project, config).expect("runner");
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-    runtime.block_on(runner.run_case(&suite, case, &Redactor::default()))
+    runtime.block_on(runner.run_case(at)).into_inner()
 }
 
 #[test]
@@ -401,14 +429,12 @@ fn library_transport_errors_are_errors_not_failures() {
 #[test]
 fn library_fail_fast_keeps_plan_order() {
     let server = TestServer::start();
-    let (suite, schemas) = suite();
-    let suites = vec![suite];
-    let plan: Vec<(usize, usize)> =
-        suites[0].cases.iter().enumerate().filter(|(_, c)| c.id.file == "fail").map(|(i, _)| (0, i)).collect();
+    let project = project();
+    let plan: Vec<_> = project.all_cases().into_iter().filter(|&at| project.case(at).1.id.file == "fail").collect();
     let config = RunConfig { fail_fast: true, jobs: 1, ..RunConfig::new(server.base_url()) };
-    let runner = Runner::new(config, schemas).expect("runner");
+    let runner = Runner::new(project, config).expect("runner");
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
-    let result = runtime.block_on(runner.run(&suites, &plan, &|_| {}));
+    let result = runtime.block_on(runner.run(&plan, &|_| {}));
     let outcomes: Vec<Outcome> = result.cases.iter().map(|c| c.outcome).collect();
     assert_eq!(outcomes.len(), EXPECTED_FAILURES.len());
     assert_eq!(outcomes[0], Outcome::Failed);

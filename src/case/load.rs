@@ -186,7 +186,7 @@ fn load_suite(
     let mut checker = FileChecker { parsed: &parsed, errors: Vec::new() };
     let vars = checker.vars(&raw.vars, "vars", &known);
 
-    let mut secrets: BTreeSet<String> = raw.secrets.iter().cloned().collect();
+    let secrets: BTreeSet<String> = raw.secrets.iter().cloned().collect();
     for (i, s) in raw.secrets.iter().enumerate() {
         if !known.contains(s) {
             checker.push(
@@ -194,7 +194,6 @@ fn load_suite(
             );
         }
     }
-    secrets.extend(known.iter().filter(|v| looks_secret(v)).cloned());
 
     let mut headers = Vec::new();
     for (h, value) in &raw.headers {
@@ -272,10 +271,4 @@ fn load_suite(
 
 fn same_file(a: &Path, b: &Path) -> bool {
     a == b || matches!((a.canonicalize(), b.canonicalize()), (Ok(x), Ok(y)) if x == y)
-}
-
-/// Names that hold credentials whatever the suite says.
-pub fn looks_secret(name: &str) -> bool {
-    let lower = name.to_ascii_lowercase();
-    ["token", "secret", "password"].iter().any(|w| lower.contains(w))
 }

@@ -10,6 +10,7 @@ pub mod raw;
 pub mod template;
 mod validate;
 pub mod value;
+pub mod vars;
 
 pub use diagnostic::{Diagnostic, LoadErrors};
 pub use load::{LoadOptions, load};

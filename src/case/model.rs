@@ -30,7 +30,7 @@ pub struct Suite {
     pub description: Option<String>,
     /// Default variables, in file order.
     pub vars: Vec<(String, TValue)>,
-    /// Names of secret variables (declared, or named like a secret).
+    /// Names of the variables the suite declares secret; `secrets::is_secret_name` adds those named like one.
     pub secrets: BTreeSet<String>,
     pub headers: Vec<(String, Template)>,
     pub snapshot: SnapshotSettings,

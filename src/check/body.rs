@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::case::matcher::{CmpOp, JsonType, Matcher};
-use crate::run::vars::{RenderError, Vars, to_text};
+use crate::case::vars::{RenderError, Vars, to_text};
 
 /// One place where the actual value broke the expectation.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::case::matcher::MatcherBuilder;
-use crate::run::vars::Generators;
+use crate::case::vars::Generators;
 use serde_json::json;
 use std::sync::Arc;
 
@@ -89,7 +89,7 @@ fn the_expected_view_differs_only_where_the_match_failed() {
 mod collection {
     use super::*;
     use crate::case::matcher::MatcherBuilder;
-    use crate::run::vars::Generators;
+    use crate::case::vars::Generators;
     use serde_json::json;
     use std::sync::Arc;
 

@@ -10,7 +10,10 @@ use std::sync::Once;
 
 use serde_json::Value;
 
-use crate::run::result::SnapshotOutcome;
+use super::Response;
+use crate::case::CaseId;
+use crate::results::SnapshotOutcome;
+use crate::secrets::Masked;
 
 /// How snapshots are treated in a run.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,8 +90,39 @@ pub fn init() {
     configure_insta();
 }
 
-/// Compares `document` with the stored snapshot.
-pub fn assert_snapshot(request: &SnapshotRequest<'_>, document: &Value) -> Result<SnapshotOutcome, String> {
+/// The normalised response kept in snapshots: status, the suite's chosen headers, the body (the text when
+/// it is not a value to match).
+pub fn document(response: &Response, headers: &[String]) -> Value {
+    let mut kept = serde_json::Map::new();
+    for name in headers {
+        if let Some(v) = response.header(name) {
+            kept.insert(name.clone(), Value::String(v));
+        }
+    }
+    serde_json::json!({
+        "status": response.status,
+        "headers": kept,
+        "body": response.value().cloned().unwrap_or_else(|| Value::String(response.text.clone())),
+    })
+}
+
+/// The snapshot file name of a case's step: `groups__create__02-rename`, from the case file, the case, and
+/// the step's position and name made file-name-safe.
+pub fn name(case: &CaseId, step_name: &str, index: usize) -> String {
+    let slug: String = step_name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let slug: String = slug.chars().take(40).collect();
+    format!("{}__{}__{:02}-{slug}", case.file.replace('/', "__"), case.name, index + 1)
+}
+
+/// Compares `document` with the stored snapshot. Masked: a snapshot is committed, so it never holds a secret.
+pub fn assert_snapshot(request: &SnapshotRequest<'_>, document: &Masked<Value>) -> Result<SnapshotOutcome, String> {
     configure_insta();
     let snap = request.dir.join(format!("{}.snap", request.name));
     let pending = request.dir.join(format!("{}.snap.new", request.name));
@@ -108,7 +142,7 @@ pub fn assert_snapshot(request: &SnapshotRequest<'_>, document: &Value) -> Resul
     }
     let name = request.name.to_string();
     let result = catch_unwind(AssertUnwindSafe(|| {
-        settings.bind(|| insta::assert_json_snapshot!(name, document));
+        settings.bind(|| insta::assert_json_snapshot!(name, &**document));
     }));
     if result.is_ok() {
         return Ok(SnapshotOutcome::Matched);

@@ -8,8 +8,8 @@ use std::time::Duration;
 use console::Style;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::run::RunEvent;
-use crate::run::result::{CaseResult, Outcome, Phase, StepResult};
+use crate::results::{CaseResult, Outcome, Phase, RunEvent, RunResult, StepResult};
+use crate::secrets::Masked;
 
 /// How much the terminal shows while running.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -109,7 +109,7 @@ fn outcome_label(outcome: Outcome, color: bool) -> String {
 }
 
 /// `PASS  sinch::groups::create (123 ms)`
-pub fn case_line(result: &CaseResult, color: bool) -> String {
+fn case_line(result: &CaseResult, color: bool) -> String {
     format!("{} {} ({} ms)", outcome_label(result.outcome, color), result.id, result.duration.as_millis())
 }
 
@@ -127,7 +127,11 @@ fn step_line(step: &StepResult, color: bool) -> String {
 
 /// Everything a person needs to see about one failed case: where, which step, the request, what was
 /// expected, what came, and the body diff.
-pub fn failure_report(result: &CaseResult, color: bool) -> String {
+pub fn failure_report(result: &Masked<CaseResult>, color: bool) -> String {
+    case_report(result, color)
+}
+
+fn case_report(result: &CaseResult, color: bool) -> String {
     let bold = style(color, Style::new().bold());
     let dim = style(color, Style::new().dim());
     let mut out = String::new();
@@ -184,15 +188,15 @@ pub fn colour_diff(diff: &str, color: bool) -> String {
 }
 
 /// Writes every failed case's report.
-pub fn write_failures(results: &[CaseResult], color: bool, out: &mut dyn Write) -> std::io::Result<()> {
+pub fn write_failures(run: &Masked<RunResult>, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
     let failed: Vec<&CaseResult> =
-        results.iter().filter(|r| matches!(r.outcome, Outcome::Failed | Outcome::Errored)).collect();
+        run.cases.iter().filter(|r| matches!(r.outcome, Outcome::Failed | Outcome::Errored)).collect();
     if failed.is_empty() {
         return Ok(());
     }
     writeln!(out, "\nFailures:\n")?;
     for result in failed {
-        writeln!(out, "{}", failure_report(result, color))?;
+        writeln!(out, "{}", case_report(result, color))?;
     }
     Ok(())
 }

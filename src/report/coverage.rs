@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::case::{CaseId, CheckLevel, Suite};
-use crate::run::result::{CaseResult, Outcome};
+use crate::results::{CaseResult, Outcome};
 
 /// How a requirement stands after a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -5,9 +5,9 @@ use std::io::{self, Write};
 use std::str::FromStr;
 
 use super::coverage::SuiteCoverage;
-use super::{html, json, junit, redact};
-use crate::run::result::RunResult;
-use crate::secrets::Redactor;
+use super::{html, json, junit};
+use crate::results::RunResult;
+use crate::secrets::Masked;
 
 /// A report written to a file (`--report junit=out.xml`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -56,27 +56,18 @@ impl FromStr for ReportFormat {
     }
 }
 
-/// Renders `run` as `format` and writes it to `out`, with every secret known to `redactor` masked.
-///
-/// Masking happens twice: on the results before rendering (escaping would hide a secret from a text search),
-/// and on the whole rendered text (anything a renderer added, such as coverage summaries).
+/// Renders `run` as `format` and writes it to `out`. The results are masked, so no secret reaches the file.
 pub fn write_report(
     format: ReportFormat,
-    run: &RunResult,
+    run: &Masked<RunResult>,
     coverage: &[SuiteCoverage],
-    redactor: &Redactor,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let run = redact::redact_run(run, redactor);
-    let mut buffer = Vec::new();
     match format {
-        ReportFormat::Junit => junit::write_junit(&run, &mut buffer)?,
-        ReportFormat::Json => json::write_json(&run, coverage, &mut buffer)?,
-        ReportFormat::Html => html::write_html(&run, coverage, &mut buffer)?,
+        ReportFormat::Junit => junit::write_junit(run, out)?,
+        ReportFormat::Json => json::write_json(run, coverage, out)?,
+        ReportFormat::Html => html::write_html(run, coverage, out)?,
     }
-    // Every renderer writes UTF-8; a lossy read keeps the final pass total rather than skipping it.
-    let text = String::from_utf8_lossy(&buffer);
-    out.write_all(redactor.redact(&text).as_bytes())?;
     out.flush()
 }
 

@@ -4,7 +4,8 @@
 use std::io::{self, Write};
 
 use crate::case::Location;
-use crate::run::result::{Outcome, RunResult};
+use crate::results::{Outcome, RunResult};
+use crate::secrets::Masked;
 
 /// Whether annotations are wanted: GitHub sets `GITHUB_ACTIONS=true` in every workflow step.
 pub fn enabled() -> bool {
@@ -12,8 +13,8 @@ pub fn enabled() -> bool {
 }
 
 /// One `::error file=…,line=…,title=<case id>::<message>` line per failure and per step error of every failed
-/// or errored case. Pass results through [`super::redact_run`] first: annotations land in public logs.
-pub fn write_annotations(run: &RunResult, out: &mut dyn Write) -> io::Result<()> {
+/// or errored case. Masked: annotations land in public logs.
+pub fn write_annotations(run: &Masked<RunResult>, out: &mut dyn Write) -> io::Result<()> {
     for case in run.cases.iter().filter(|c| matches!(c.outcome, Outcome::Failed | Outcome::Errored)) {
         let title = case.id.to_string();
         for step in &case.steps {

@@ -12,13 +12,14 @@ use std::io::{self, Write};
 use super::coverage::{CoverageStatus, RequirementCoverage, SuiteCoverage};
 use super::tally::{SuiteCases, Tally, by_suite, human_duration, millis, slowest};
 use crate::case::CheckLevel;
-use crate::run::result::{CaseResult, Failure, Outcome, Phase, RunResult, SnapshotOutcome, StepResult};
+use crate::results::{CaseResult, Failure, Outcome, Phase, RunResult, SnapshotOutcome, StepResult};
+use crate::secrets::Masked;
 
 /// How many of the slowest cases the timings table lists.
 pub const SLOWEST: usize = 10;
 
 /// Writes `run` as one HTML page, with `coverage` shown per suite.
-pub fn write_html(run: &RunResult, coverage: &[SuiteCoverage], out: &mut dyn Write) -> io::Result<()> {
+pub fn write_html(run: &Masked<RunResult>, coverage: &[SuiteCoverage], out: &mut dyn Write) -> io::Result<()> {
     let total = Tally::of(&run.cases);
     let outcomes: HashMap<String, Outcome> = run.cases.iter().map(|c| (c.id.to_string(), c.outcome)).collect();
     let suites = by_suite(&run.cases);

@@ -10,7 +10,8 @@ use serde::Serialize;
 use super::coverage::SuiteCoverage;
 use super::tally::{Tally, by_suite, millis};
 use crate::case::Location;
-use crate::run::result::{CaseResult, Failure, FailureKind, Outcome, Phase, RunResult, SnapshotOutcome, StepResult};
+use crate::results::{CaseResult, Failure, FailureKind, Outcome, Phase, RunResult, SnapshotOutcome, StepResult};
+use crate::secrets::Masked;
 
 /// The `format` field: tells a conform report from other JSON.
 pub const FORMAT: &str = "conform-report";
@@ -18,14 +19,9 @@ pub const FORMAT: &str = "conform-report";
 pub const VERSION: u32 = 1;
 
 /// Writes `run` as a pretty-printed JSON report, with `coverage` attached to the suites it belongs to.
-pub fn write_json(run: &RunResult, coverage: &[SuiteCoverage], out: &mut dyn Write) -> io::Result<()> {
+pub fn write_json(run: &Masked<RunResult>, coverage: &[SuiteCoverage], out: &mut dyn Write) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, &document(run, coverage))?;
     writeln!(out)
-}
-
-/// The report as a JSON value (what [`write_json`] writes).
-pub fn to_value(run: &RunResult, coverage: &[SuiteCoverage]) -> serde_json::Value {
-    serde_json::to_value(document(run, coverage)).expect("the report serializes: plain data, string keys")
 }
 
 fn document<'a>(run: &'a RunResult, coverage: &'a [SuiteCoverage]) -> JsonReport<'a> {

@@ -7,11 +7,12 @@ use std::io::{self, Write};
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 use super::tally::{self, by_suite};
-use crate::run::result::RunResult;
-use crate::run::result::{CaseResult, Outcome, Phase, SnapshotOutcome, StepResult};
+use crate::results::RunResult;
+use crate::results::{CaseResult, Outcome, Phase, SnapshotOutcome, StepResult};
+use crate::secrets::Masked;
 
 /// Writes `run` as one JUnit XML document.
-pub fn write_junit(run: &RunResult, out: &mut dyn Write) -> io::Result<()> {
+pub fn write_junit(run: &Masked<RunResult>, out: &mut dyn Write) -> io::Result<()> {
     let mut report = Report::new("conform");
     report.set_time(run.duration);
     if let Ok(started) = chrono::DateTime::parse_from_rfc3339(&run.started_at) {

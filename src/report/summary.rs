@@ -7,13 +7,19 @@ use console::Style;
 
 use super::coverage::SuiteCoverage;
 use super::tally::{Tally, by_suite, human_duration, slowest};
-use crate::run::result::RunResult;
+use crate::results::RunResult;
+use crate::secrets::Masked;
 
 /// How many of the slowest cases the summary lists.
 pub const SLOWEST: usize = 5;
 
 /// Writes the summary; styles (green passed, red failed, …) only when `color`, whatever the terminal.
-pub fn write_summary(run: &RunResult, coverage: &[SuiteCoverage], out: &mut dyn Write, color: bool) -> io::Result<()> {
+pub fn write_summary(
+    run: &Masked<RunResult>,
+    coverage: &[SuiteCoverage],
+    out: &mut dyn Write,
+    color: bool,
+) -> io::Result<()> {
     let style = |s: Style| s.force_styling(color);
     let (bold, dim) = (style(Style::new().bold()), style(Style::new().dim()));
     let (green, red, yellow, magenta) = (

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::run::result::{CaseResult, Outcome};
+use crate::results::{CaseResult, Outcome};
 
 /// Cases per outcome.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]

@@ -2,40 +2,34 @@
 
 #![allow(dead_code)]
 
-use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::Arc;
 
-use conform::case::{LoadOptions, Suite, load};
-use conform::check::schema::SchemaSet;
+use conform::project::{Project, ProjectSource};
 use conform::reference::{BackgroundServer, ServerConfig};
-use conform::run::result::{Outcome, RunResult};
+use conform::results::{Outcome, RunResult};
 use conform::run::{RunConfig, Runner};
 
-/// The bundled suites and schemas, loaded as `conform run` loads them.
-pub fn bundled() -> (Vec<Suite>, Arc<SchemaSet>) {
-    let schemas = SchemaSet::load(Path::new("specs")).expect("specs/ loads");
-    let options = LoadOptions { schema_names: schemas.names().map(String::from).collect(), ..LoadOptions::default() };
-    let suites = load(&[Path::new("cases").to_path_buf()], &options).unwrap_or_else(|e| panic!("{e}"));
-    (suites, Arc::new(schemas))
+/// The bundled suites and schemas, loaded as `conform run` loads them (without the caller's environment).
+pub fn bundled() -> Arc<Project> {
+    Arc::new(Project::load(&ProjectSource::bundled()).unwrap_or_else(|e| panic!("{e}")))
 }
 
 pub fn start(config: ServerConfig) -> BackgroundServer {
     BackgroundServer::start(config, ([127, 0, 0, 1], 0).into()).expect("server starts on loopback")
 }
 
-/// Runs every case of `suites` (optionally only those of one suite) against `base_url`, without snapshots.
-pub async fn run_all(suites: &[Suite], schemas: Arc<SchemaSet>, base_url: &str, only_suite: Option<&str>) -> RunResult {
+/// Runs every case of `project` (optionally only those of one suite) against `base_url`, without snapshots.
+pub async fn run_all(project: Arc<Project>, base_url: &str, only_suite: Option<&str>) -> RunResult {
     let mut config = RunConfig::new(base_url);
     config.jobs = 8;
-    let runner = Runner::new(config, schemas).expect("client");
-    let plan: Vec<(usize, usize)> = suites
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| only_suite.is_none_or(|name| s.name == name))
-        .flat_map(|(s, suite)| (0..suite.cases.len()).map(move |c| (s, c)))
+    let plan: Vec<_> = project
+        .all_cases()
+        .into_iter()
+        .filter(|&at| only_suite.is_none_or(|name| project.case(at).0.name == name))
         .collect();
-    runner.run(suites, &plan, &|_| {}).await
+    let runner = Runner::new(project, config).expect("client");
+    runner.run(&plan, &|_| {}).await.into_inner()
 }
 
 /// `suite::file::case: first problem` for every case that did not pass.

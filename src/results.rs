@@ -1,10 +1,12 @@
-//! What running produces: typed results per case and step, the input of every reporter.
+//! What running produces: typed results per case and step, the input of every reporter. Below both the
+//! runner and the reporters; depends on neither.
 
 use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::case::{CaseId, Location};
+use crate::case::{Case, CaseId, Location, Step};
+use crate::secrets::{Mask, Masker};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -38,29 +40,50 @@ pub struct CaseResult {
     pub steps: Vec<StepResult>,
 }
 
-impl CaseResult {
-    /// Replaces every secret in the free-text fields by `***`, in place. The one masking of results: the runner
-    /// applies it to each case, the reporters again to what they render.
-    pub fn mask(&mut self, redactor: &crate::secrets::Redactor) {
-        if redactor.is_empty() {
+/// Every free-text field: where a request line, an error or an echoed body may carry a secret.
+impl Mask for CaseResult {
+    fn mask(&mut self, masker: &Masker) {
+        if masker.is_empty() {
             return;
         }
-        let fix = |s: &mut String| *s = redactor.redact(s).into_owned();
-        self.description.iter_mut().for_each(fix);
+        self.description.mask(masker);
         for step in &mut self.steps {
-            fix(&mut step.name);
-            step.request.iter_mut().for_each(fix);
-            step.error.iter_mut().for_each(fix);
+            step.name.mask(masker);
+            step.request.mask(masker);
+            step.error.mask(masker);
             for f in &mut step.failures {
-                fix(&mut f.message);
-                fix(&mut f.path);
-                f.expected.iter_mut().for_each(fix);
-                f.actual.iter_mut().for_each(fix);
-                f.diff.iter_mut().for_each(fix);
+                f.message.mask(masker);
+                f.path.mask(masker);
+                f.expected.mask(masker);
+                f.actual.mask(masker);
+                f.diff.mask(masker);
             }
             if let Some(SnapshotOutcome::Changed { diff }) = &mut step.snapshot {
-                fix(diff);
+                diff.mask(masker);
             }
+        }
+    }
+}
+
+impl Mask for RunResult {
+    fn mask(&mut self, masker: &Masker) {
+        self.base_url.mask(masker);
+        self.cases.iter_mut().for_each(|case| case.mask(masker));
+    }
+}
+
+impl CaseResult {
+    /// A case that did not run: `--fail-fast` stopped the run first.
+    pub fn skipped(case: &Case) -> Self {
+        CaseResult {
+            id: case.id.clone(),
+            location: case.location.clone(),
+            description: case.description.clone(),
+            tags: case.tags.clone(),
+            requirements: case.requirements.clone(),
+            outcome: Outcome::Skipped,
+            duration: Duration::ZERO,
+            steps: Vec::new(),
         }
     }
 
@@ -94,8 +117,26 @@ pub struct StepResult {
 }
 
 impl StepResult {
+    /// A step about to run: passed until something says otherwise.
+    pub fn new(step: &Step, phase: Phase) -> Self {
+        StepResult {
+            name: step.name.clone(),
+            phase,
+            location: step.location.clone(),
+            request: None,
+            status: None,
+            duration: Duration::ZERO,
+            outcome: Outcome::Passed,
+            failures: Vec::new(),
+            error: None,
+            snapshot: None,
+            attempts: 0,
+            pages: 0,
+        }
+    }
+
     /// The pseudo-step reporting that a case's variables could not be evaluated.
-    pub fn setup_error(case: &crate::case::Case, error: String) -> Self {
+    pub fn setup_error(case: &Case, error: String) -> Self {
         StepResult {
             name: "case variables".into(),
             phase: Phase::Steps,
@@ -111,6 +152,13 @@ impl StepResult {
             pages: 0,
         }
     }
+}
+
+/// Progress notifications for reporters, in the order things happen.
+#[derive(Debug)]
+pub enum RunEvent<'a> {
+    CaseStarted(&'a Case),
+    CaseFinished(&'a crate::secrets::Masked<CaseResult>),
 }
 
 /// One broken expectation.

@@ -2,7 +2,7 @@
 
 use std::time::{Duration, Instant};
 
-use serde_json::Value;
+use crate::check::Response;
 
 /// A request with every template already rendered.
 #[derive(Debug, Clone)]
@@ -21,47 +21,6 @@ impl RenderedRequest {
     }
 }
 
-/// A response read in full.
-#[derive(Debug, Clone)]
-pub struct Response {
-    pub status: u16,
-    /// Lowercase names, in arrival order; repeated headers appear repeatedly.
-    pub headers: Vec<(String, String)>,
-    pub text: String,
-    /// The body as a value to match, parsed once when the response arrives (see `parse_body`).
-    pub body: Result<Value, String>,
-    pub duration: Duration,
-}
-
-impl Response {
-    /// A header's value; repeated headers are joined with `, ` as HTTP allows.
-    pub fn header(&self, name: &str) -> Option<String> {
-        let values: Vec<&str> = self.headers.iter().filter(|(n, _)| n == name).map(|(_, v)| v.as_str()).collect();
-        if values.is_empty() { None } else { Some(values.join(", ")) }
-    }
-
-    pub fn is_json(&self) -> bool {
-        self.header("content-type").is_some_and(|ct| {
-            let ct = ct.to_ascii_lowercase();
-            ct.starts_with("application/json") || ct.contains("+json")
-        })
-    }
-
-    /// The body as a value to match: parsed JSON when the response says it is JSON (or has no content type
-    /// and parses), otherwise the text as a JSON string (`""` for an empty body).
-    fn parse_body(&self) -> Result<Value, String> {
-        if self.is_json() {
-            return serde_json::from_str(&self.text).map_err(|e| format!("the body is not valid JSON ({e})"));
-        }
-        if self.header("content-type").is_none()
-            && let Ok(v) = serde_json::from_str::<Value>(&self.text)
-        {
-            return Ok(v);
-        }
-        Ok(Value::String(self.text.clone()))
-    }
-}
-
 /// Why no response came.
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum TransportError {
@@ -71,6 +30,14 @@ pub enum TransportError {
     Connect(String),
     #[error("request failed: {0}")]
     Other(String),
+}
+
+/// The one HTTP client of a run. `connect_timeout` bounds connection set-up; each request has its own timeout.
+pub(super) fn client(connect_timeout: Duration) -> reqwest::Result<reqwest::Client> {
+    crate::http::client_builder()
+        .user_agent(concat!("conform/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(connect_timeout)
+        .build()
 }
 
 /// Sends `request` once. The client's timeout bounds the whole exchange.
@@ -104,15 +71,7 @@ pub async fn send(
         .map(|(n, v)| (n.as_str().to_ascii_lowercase(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
         .collect();
     let bytes = response.bytes().await.map_err(classify)?;
-    let mut response = Response {
-        status,
-        headers,
-        text: String::from_utf8_lossy(&bytes).into_owned(),
-        body: Ok(Value::Null),
-        duration: started.elapsed(),
-    };
-    response.body = response.parse_body();
-    Ok(response)
+    Ok(Response::new(status, headers, String::from_utf8_lossy(&bytes).into_owned(), started.elapsed()))
 }
 
 /// The error and its causes on one line: reqwest's own message alone hides the useful part.

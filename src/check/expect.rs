@@ -1,0 +1,121 @@
+//! A step's expectations against one response: status, headers, body, schema, captures and paginated items.
+//! Pure functions of (expectation, response, variables): no I/O, so a step that polls until its expectations
+//! hold can call them as often as it likes.
+
+use serde_json::Value;
+
+use super::Response;
+use super::body;
+use super::schema::SchemaSet;
+use crate::case::matcher::Matcher;
+use crate::case::vars::{RenderError, Vars};
+use crate::case::{Capture, CaptureSource, Expect, Location};
+use crate::results::Failure;
+
+/// How many characters of a body a status failure quotes.
+const EXCERPT_CHARS: usize = 200;
+
+/// Every broken expectation of `expect` in `response`. `at` is the step, for failures with no closer place.
+/// Errs only when a template inside a matcher cannot be rendered (a variable without a value).
+pub fn expect(
+    expect: &Expect,
+    at: &Location,
+    response: &Response,
+    vars: &Vars,
+    schemas: &SchemaSet,
+) -> Result<Vec<Failure>, RenderError> {
+    let mut failures = Vec::new();
+    if let Some(expected) = unexpected_status(&expect.status, response.status) {
+        let at = expect.status_location.as_ref().unwrap_or(at);
+        failures.push(Failure::status(expected, response.status, &response.excerpt(EXCERPT_CHARS), at));
+    }
+    for (name, matcher) in &expect.headers {
+        let actual = response.header(name).map(Value::String);
+        for mismatch in body::check(matcher, actual.as_ref(), vars)? {
+            failures.push(Failure::header(name, mismatch, at));
+        }
+    }
+    let value = match &response.body {
+        Ok(value) => Some(value),
+        Err(reason) => {
+            if expect.body.is_some() || expect.schema.is_some() {
+                failures.push(Failure::unparsable_body(reason, response.excerpt(EXCERPT_CHARS), at));
+            }
+            None
+        }
+    };
+    if let (Some(matcher), Some(actual)) = (&expect.body, value) {
+        let mismatches = body::check(matcher, Some(actual), vars)?;
+        if !mismatches.is_empty() {
+            // One diff of the whole body, shown with the first mismatch.
+            let mut diff = body::expected_view(matcher, Some(actual), vars)?.map(|view| unified_diff(&view, actual));
+            for mismatch in mismatches {
+                failures.push(Failure::body(mismatch, diff.take(), at));
+            }
+        }
+    }
+    if let (Some(schema), Some(actual)) = (&expect.schema, value) {
+        failures.extend(schemas.validate(schema, actual).into_iter().map(|v| Failure::schema(schema, v, at)));
+    }
+    Ok(failures)
+}
+
+/// What `statuses` allows, described, when `status` is not allowed. No statuses means any 2xx, so a step
+/// without `status` still fails on an error answer.
+fn unexpected_status(statuses: &[u16], status: u16) -> Option<String> {
+    let allowed = if statuses.is_empty() { (200..300).contains(&status) } else { statuses.contains(&status) };
+    if allowed {
+        return None;
+    }
+    Some(match statuses {
+        [] => "a 2xx status".to_string(),
+        [one] => one.to_string(),
+        many => format!("one of {}", many.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")),
+    })
+}
+
+/// The values a step captures from `response`, and a failure for each one missing that is not optional.
+pub fn captures(captures: &[Capture], at: &Location, response: &Response) -> (Vec<(String, Value)>, Vec<Failure>) {
+    let mut values = Vec::new();
+    let mut failures = Vec::new();
+    let body = response.value();
+    for capture in captures {
+        let value = match &capture.source {
+            CaptureSource::Header(name) => response.header(name).map(Value::String),
+            CaptureSource::Body(pointer) => body.and_then(|b| b.pointer(pointer)).cloned(),
+        };
+        match value {
+            Some(v) => values.push((capture.name.clone(), v)),
+            None if capture.optional => {}
+            None => failures.push(Failure::missing_capture(capture, body, at)),
+        }
+    }
+    (values, failures)
+}
+
+/// The `items` expectation of a paginated step, against the items of all `pages` it fetched.
+pub fn items(
+    matcher: &Matcher,
+    collected: &Value,
+    pages: u32,
+    at: &Location,
+    vars: &Vars,
+) -> Result<Vec<Failure>, RenderError> {
+    Ok(body::check(matcher, Some(collected), vars)?.into_iter().map(|m| Failure::items(pages, m, at)).collect())
+}
+
+/// Whether the items collected so far satisfy a walk's `until` condition.
+pub fn until_met(until: &Matcher, collected: &Value, vars: &Vars) -> Result<bool, RenderError> {
+    Ok(body::check(until, Some(collected), vars)?.is_empty())
+}
+
+/// A unified diff of two documents, pretty-printed (plain text; colour is added by the terminal reporter).
+pub fn unified_diff(expected: &Value, actual: &Value) -> String {
+    let expected = serde_json::to_string_pretty(expected).unwrap_or_default() + "\n";
+    let actual = serde_json::to_string_pretty(actual).unwrap_or_default() + "\n";
+    similar::TextDiff::from_lines(&expected, &actual)
+        .unified_diff()
+        .context_radius(3)
+        .header("expected", "actual")
+        .to_string()
+}

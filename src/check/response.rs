@@ -1,0 +1,63 @@
+//! A response as the checks see it: status, headers, the text and the body parsed once on arrival.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+/// A response read in full.
+#[derive(Debug, Clone)]
+pub struct Response {
+    pub status: u16,
+    /// Lowercase names, in arrival order; repeated headers appear repeatedly.
+    pub headers: Vec<(String, String)>,
+    pub text: String,
+    /// The body as a value to match, parsed once when the response arrives (see [`Response::new`]).
+    pub body: Result<Value, String>,
+    pub duration: Duration,
+}
+
+impl Response {
+    /// A response whose body is parsed here, once: every check and capture reads the same value.
+    pub fn new(status: u16, headers: Vec<(String, String)>, text: String, duration: Duration) -> Self {
+        let mut response = Response { status, headers, text, body: Ok(Value::Null), duration };
+        response.body = response.parse_body();
+        response
+    }
+
+    /// A header's value; repeated headers are joined with `, ` as HTTP allows.
+    pub fn header(&self, name: &str) -> Option<String> {
+        let values: Vec<&str> = self.headers.iter().filter(|(n, _)| n == name).map(|(_, v)| v.as_str()).collect();
+        if values.is_empty() { None } else { Some(values.join(", ")) }
+    }
+
+    pub fn is_json(&self) -> bool {
+        self.header("content-type").is_some_and(|ct| {
+            let ct = ct.to_ascii_lowercase();
+            ct.starts_with("application/json") || ct.contains("+json")
+        })
+    }
+
+    /// The body when it is a value to match (parsed JSON, or the text of a non-JSON body).
+    pub fn value(&self) -> Option<&Value> {
+        self.body.as_ref().ok()
+    }
+
+    /// The first characters of the body, for failure messages.
+    pub fn excerpt(&self, chars: usize) -> String {
+        self.text.chars().take(chars).collect()
+    }
+
+    /// The body as a value to match: parsed JSON when the response says it is JSON (or has no content type
+    /// and parses), otherwise the text as a JSON string (`""` for an empty body).
+    fn parse_body(&self) -> Result<Value, String> {
+        if self.is_json() {
+            return serde_json::from_str(&self.text).map_err(|e| format!("the body is not valid JSON ({e})"));
+        }
+        if self.header("content-type").is_none()
+            && let Ok(v) = serde_json::from_str::<Value>(&self.text)
+        {
+            return Ok(v);
+        }
+        Ok(Value::String(self.text.clone()))
+    }
+}

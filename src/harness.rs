@@ -1,0 +1,70 @@
+//! The `cargo test` harness: every case of the bundled suites as its own libtest-mimic trial, named
+//! `suite::file::case`. The target is `CONFORM_BASE_URL` when set, otherwise the embedded reference server;
+//! variables come from `CONFORM_VAR_*` as for `conform run`. `tests/conformance.rs` is a one-line `main`.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use libtest_mimic::{Arguments, Conclusion, Failed, Trial};
+
+use crate::check::snapshot::{self, SnapshotMode};
+use crate::project::{Project, ProjectError, ProjectSource};
+use crate::report::console::failure_report;
+use crate::results::Outcome;
+use crate::run::{RunConfig, Runner};
+use crate::target::Target;
+
+/// The environment variable naming another implementation to test.
+pub const BASE_URL_ENV: &str = "CONFORM_BASE_URL";
+
+/// The entry point of `tests/conformance.rs`: this process's arguments and environment.
+pub fn main() -> ! {
+    snapshot::init();
+    let env: BTreeMap<String, String> = std::env::vars().collect();
+    run(&Arguments::from_args(), ProjectSource::bundled(), &env).exit()
+}
+
+/// Runs the cases of `source` as trials, with `CONFORM_BASE_URL` and `CONFORM_VAR_*` read from `env`.
+pub fn run(args: &Arguments, source: ProjectSource, env: &BTreeMap<String, String>) -> Conclusion {
+    let source = source.with_env_from(env.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let project = match Project::load(&source) {
+        Ok(p) => Arc::new(p),
+        Err(error) => {
+            let message = match error {
+                ProjectError::Cases(errors) => errors.to_string(),
+                other => other.to_string(),
+            };
+            let trial = Trial::test("cases::load", move || Err(Failed::from(message.clone())));
+            return libtest_mimic::run(args, vec![trial]);
+        }
+    };
+    // Listing must not start a server or touch the network.
+    let target = match env.get(BASE_URL_ENV) {
+        Some(url) if !url.is_empty() => Some(Target::Remote(url.trim_end_matches('/').to_string())),
+        _ if args.list => None,
+        _ => Some(Target::embedded().expect("the reference server starts on loopback")),
+    };
+    let mut config = RunConfig::new(target.as_ref().map(Target::base_url).unwrap_or_default());
+    config.snapshots = target.as_ref().map_or(SnapshotMode::Off, |t| t.default_snapshots("snapshots".as_ref()));
+    let runner = Arc::new(Runner::new(project.clone(), config).expect("HTTP client"));
+    let runtime = Arc::new(
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("tokio runtime"),
+    );
+    let trials = project
+        .all_cases()
+        .into_iter()
+        .map(|at| {
+            let (runner, runtime) = (runner.clone(), runtime.clone());
+            Trial::test(project.case(at).1.id.to_string(), move || {
+                let result = runtime.block_on(runner.run_case(at));
+                match result.outcome {
+                    Outcome::Passed | Outcome::Skipped => Ok(()),
+                    Outcome::Failed | Outcome::Errored => Err(failure_report(&result, false).into()),
+                }
+            })
+        })
+        .collect();
+    let conclusion = libtest_mimic::run(args, trials);
+    drop(target);
+    conclusion
+}

@@ -1,0 +1,137 @@
+//! One case: its variables, its steps in order until one does not pass, then every cleanup step.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde_json::Value;
+
+use super::runner::Runner;
+use super::step::run_step;
+use crate::case::value::TValue;
+use crate::case::vars::{Generators, Vars, to_text};
+use crate::case::{Case, Suite};
+use crate::check::schema::SchemaSet;
+use crate::results::{CaseResult, Outcome, Phase, StepResult};
+use crate::secrets::{Masked, Masker, is_secret_name};
+use crate::select::CaseRef;
+
+/// What a step needs to know about the run and its case.
+pub(super) struct CaseContext<'a> {
+    pub client: &'a reqwest::Client,
+    pub config: &'a super::RunConfig,
+    pub schemas: &'a SchemaSet,
+    pub suite: &'a Suite,
+    pub case: &'a Case,
+    pub masker: &'a Masker,
+}
+
+pub(super) async fn run_case(runner: &Runner, at: CaseRef, masker: &Masker) -> Masked<CaseResult> {
+    let started = Instant::now();
+    let (suite, case) = runner.project.case(at);
+    let mut vars = suite_vars(suite, &runner.project.vars, &runner.config.base_url, &runner.generators);
+    vars.set("run_id", Value::String(runner.generators.run_id()));
+    let mut setup_error = None;
+    let mut case_secrets = Vec::new();
+    for (name, value) in &case.vars {
+        match vars.render_value(value) {
+            Ok(v) => {
+                if is_secret_name(name) || suite.secrets.contains(name) {
+                    case_secrets.push(to_text(&v));
+                }
+                vars.set(name.clone(), v);
+            }
+            Err(e) => setup_error = Some(format!("variable `{name}`: {e}")),
+        }
+    }
+    // A case's own secret-looking variables are masked in its results too.
+    let case_masker;
+    let masker = if case_secrets.is_empty() {
+        masker
+    } else {
+        case_masker = masker.with(case_secrets);
+        &case_masker
+    };
+    let ctx = CaseContext {
+        client: &runner.client,
+        config: &runner.config,
+        schemas: &runner.project.schemas,
+        suite,
+        case,
+        masker,
+    };
+    let mut steps = Vec::new();
+    if setup_error.is_none() {
+        for (i, step) in case.steps.iter().enumerate() {
+            let result = run_step(&ctx, step, i, Phase::Steps, &mut vars).await;
+            let passed = result.outcome == Outcome::Passed;
+            steps.push(result);
+            if !passed {
+                break;
+            }
+        }
+    }
+    for (i, step) in case.cleanup.iter().enumerate() {
+        steps.push(run_step(&ctx, step, i, Phase::Cleanup, &mut vars).await);
+    }
+    let outcome =
+        if setup_error.is_some() || steps.iter().any(|s| s.outcome == Outcome::Errored && s.phase == Phase::Steps) {
+            Outcome::Errored
+        } else if steps.iter().any(|s| matches!(s.outcome, Outcome::Failed | Outcome::Errored)) {
+            Outcome::Failed
+        } else {
+            Outcome::Passed
+        };
+    if let Some(e) = setup_error {
+        steps.insert(0, StepResult::setup_error(case, e));
+    }
+    let result = CaseResult {
+        id: case.id.clone(),
+        location: case.location.clone(),
+        description: case.description.clone(),
+        tags: case.tags.clone(),
+        requirements: case.requirements.clone(),
+        outcome,
+        duration: started.elapsed(),
+        steps,
+    };
+    Masked::new(result, masker)
+}
+
+/// A suite's variables: `base_url`, the values given from outside, then the suite's defaults for the rest.
+pub(super) fn suite_vars(
+    suite: &Suite,
+    given: &BTreeMap<String, String>,
+    base_url: &str,
+    generators: &Arc<Generators>,
+) -> Vars {
+    let mut vars = Vars::new(generators.clone());
+    vars.set("base_url", Value::String(base_url.to_string()));
+    for (name, value) in given {
+        vars.set(name.clone(), Value::String(value.clone()));
+    }
+    // Suite defaults may refer to each other in any order: render in passes until nothing more resolves.
+    let mut pending: Vec<&(String, TValue)> = suite.vars.iter().filter(|(name, _)| !given.contains_key(name)).collect();
+    while !pending.is_empty() {
+        let before = pending.len();
+        pending.retain(|(name, value)| match vars.render_value(value) {
+            Ok(v) => {
+                vars.set(name.clone(), v);
+                false
+            }
+            Err(_) => true,
+        });
+        if pending.len() == before {
+            break;
+        }
+    }
+    // What cannot resolve (a cycle) keeps its template text, so a failure shows what was missing.
+    for (name, value) in pending {
+        let text = match value {
+            TValue::String(t) => t.to_string(),
+            _ => String::new(),
+        };
+        vars.set(name.clone(), Value::String(text));
+    }
+    vars
+}

@@ -1,0 +1,40 @@
+//! How a run behaves, independent of what it runs: where requests go, how many at once, how long each may take.
+
+use std::time::Duration;
+
+use crate::check::snapshot::SnapshotMode;
+
+/// Everything a run needs besides the project. Built by the CLI and the `cargo test` harness alike.
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    /// Where requests go, e.g. `http://127.0.0.1:8080`.
+    pub base_url: String,
+    /// Cases in flight at once. Defaults to the machine's parallelism.
+    pub jobs: usize,
+    /// Per request. Defaults to 10 s.
+    pub timeout: Duration,
+    /// Extra attempts after a transport error (never after a failed expectation). Defaults to 0.
+    pub retries: u32,
+    /// Skip the cases not yet started after the first failure.
+    pub fail_fast: bool,
+    /// Defaults to off.
+    pub snapshots: SnapshotMode,
+}
+
+impl RunConfig {
+    pub fn new(base_url: impl Into<String>) -> Self {
+        Self {
+            base_url: base_url.into(),
+            jobs: default_jobs(),
+            timeout: Duration::from_secs(10),
+            retries: 0,
+            fail_fast: false,
+            snapshots: SnapshotMode::Off,
+        }
+    }
+}
+
+/// The machine's parallelism.
+pub fn default_jobs() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
+}

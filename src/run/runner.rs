@@ -1,0 +1,104 @@
+//! The runner: one HTTP client and one project, cases run concurrently and their results masked before
+//! anyone sees them.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use futures::StreamExt;
+
+use super::case::{run_case, suite_vars};
+use super::config::RunConfig;
+use crate::case::vars::{Generators, to_text};
+use crate::project::Project;
+use crate::results::{CaseResult, Outcome, RunEvent, RunResult};
+use crate::secrets::{Masked, Masker, is_secret_name};
+use crate::select::CaseRef;
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("cannot build the HTTP client: {0}")]
+    Client(String),
+}
+
+/// Runs the cases of one project against one base URL with one HTTP client.
+pub struct Runner {
+    pub(super) client: reqwest::Client,
+    pub(super) project: Arc<Project>,
+    pub(super) config: RunConfig,
+    pub(super) generators: Arc<Generators>,
+    masker: Masker,
+}
+
+impl Runner {
+    pub fn new(project: Arc<Project>, config: RunConfig) -> Result<Self, RunError> {
+        let client = super::transport::client(config.timeout).map_err(|e| RunError::Client(e.to_string()))?;
+        let generators = Arc::new(Generators::new());
+        let masker = run_masker(&project, &config, &generators);
+        Ok(Self { client, project, config, generators, masker })
+    }
+
+    pub fn project(&self) -> &Project {
+        &self.project
+    }
+
+    /// Masks every secret of this run: for lines a caller prints itself, such as the target's URL.
+    pub fn masker(&self) -> &Masker {
+        &self.masker
+    }
+
+    /// Runs one case: its steps in order until one fails, then every cleanup step.
+    pub async fn run_case(&self, at: CaseRef) -> Masked<CaseResult> {
+        run_case(self, at, &self.masker).await
+    }
+
+    /// Runs `plan` with up to `jobs` cases at once; results come back in plan order.
+    pub async fn run(&self, plan: &[CaseRef], on_event: &(dyn Fn(RunEvent<'_>) + Sync)) -> Masked<RunResult> {
+        let started_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let started = Instant::now();
+        let stop = AtomicBool::new(false);
+        let stop = &stop;
+        let mut results: Vec<(usize, Masked<CaseResult>)> = futures::stream::iter(plan.iter().enumerate())
+            .map(|(order, &at)| async move {
+                let (_, case) = self.project.case(at);
+                let result = if stop.load(Ordering::Relaxed) {
+                    Masked::new(CaseResult::skipped(case), &self.masker)
+                } else {
+                    on_event(RunEvent::CaseStarted(case));
+                    let r = self.run_case(at).await;
+                    if self.config.fail_fast && r.outcome != Outcome::Passed {
+                        stop.store(true, Ordering::Relaxed);
+                    }
+                    r
+                };
+                on_event(RunEvent::CaseFinished(&result));
+                (order, result)
+            })
+            .buffer_unordered(self.config.jobs.max(1))
+            .collect()
+            .await;
+        results.sort_by_key(|(order, _)| *order);
+        let run = RunResult {
+            base_url: self.config.base_url.clone(),
+            started_at,
+            duration: started.elapsed(),
+            cases: results.into_iter().map(|(_, r)| r.into_inner()).collect(),
+        };
+        Masked::new(run, &self.masker)
+    }
+}
+
+/// Every secret value of the run: the suites' secret variables (declared, or named like a secret) as
+/// resolved with the values given from outside, and every given value whose name looks secret.
+fn run_masker(project: &Project, config: &RunConfig, generators: &Arc<Generators>) -> Masker {
+    let mut values = Vec::new();
+    for suite in &project.suites {
+        let vars = suite_vars(suite, &project.vars, &config.base_url, generators);
+        let names = suite.vars.iter().map(|(name, _)| name).chain(&suite.secrets);
+        for name in names.filter(|name| suite.secrets.contains(*name) || is_secret_name(name)) {
+            values.extend(vars.get(name).map(to_text));
+        }
+    }
+    values.extend(project.vars.iter().filter(|(name, _)| is_secret_name(name)).map(|(_, v)| v.clone()));
+    Masker::new(values)
+}
