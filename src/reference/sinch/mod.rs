@@ -1,11 +1,15 @@
 //! The Sinch SMS REST API (XMS) Groups endpoint of the reference server, with its catalogue of faults.
 
+mod auth;
 mod error;
 mod faults;
-mod handlers;
+mod groups;
+mod members;
 mod render;
+mod request;
 mod routes;
 mod seed;
+mod state;
 mod store;
 mod validate;
 

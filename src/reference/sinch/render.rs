@@ -1,11 +1,19 @@
 //! The JSON the API answers with: the Group object (null fields omitted), list pages and timestamps.
 
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
 
 use super::store::{Group, GroupStore};
 use super::validate::{AutoUpdate, Keywords};
+
+/// `body` as JSON with `status`.
+pub(crate) fn json<T: Serialize>(status: StatusCode, body: T) -> Response {
+    (status, Json(body)).into_response()
+}
 
 /// A Group as create, retrieve, update, replace and list return it.
 #[derive(Debug, Serialize)]

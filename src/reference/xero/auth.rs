@@ -6,10 +6,10 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::super::ServerConfig;
-use super::response::XeroError;
-use super::routes::AppState;
+use super::error::XeroError;
+use super::state::XeroState;
 
-pub(crate) async fn require(State(app): State<AppState>, request: Request, next: Next) -> Response {
+pub(crate) async fn require(State(app): State<XeroState>, request: Request, next: Next) -> Response {
     match check(&app.config, request.method(), request.headers()) {
         Ok(()) => next.run(request).await,
         Err(error) => app.ctx(request.headers()).error(&error).into_response(),

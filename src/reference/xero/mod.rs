@@ -2,13 +2,16 @@
 
 mod auth;
 mod contacts;
+mod error;
 mod faults;
 mod filter;
 mod groups;
+mod members;
+mod render;
 mod request;
-mod response;
 mod routes;
 mod seed;
+mod state;
 mod store;
 mod writes;
 

@@ -5,8 +5,8 @@ use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
 use super::super::ServerConfig;
+use super::error::XeroError;
 use super::request::Text;
-use super::response::XeroError;
 use super::store::{ContactStatus, Data, Group, GroupStatus, MAX_ACTIVE_GROUPS, MAX_NAME_CHARS, same_name};
 
 const NAME_REQUIRED: &str = "The Name field is required.";
