@@ -9,7 +9,7 @@ use std::sync::Arc;
 use conform::case::{LoadOptions, Suite, load};
 use conform::check::schema::SchemaSet;
 use conform::check::snapshot::{self, SnapshotMode};
-use conform::reference::{self, BackgroundServer, Credentials, ServerConfig};
+use conform::reference::{self, BackgroundServer, ServerConfig};
 use conform::report::console::{self, ConsoleProgress, Verbosity};
 use conform::report::{coverage, github, summary, write_report};
 use conform::run::{RunConfig, Runner};
@@ -236,7 +236,7 @@ pub fn coverage(args: CheckArgs) -> ExitCode {
 pub fn serve(args: ServeArgs) -> ExitCode {
     if args.list_faults {
         for fault in reference::all_faults() {
-            println!("{:<40} {}", fault.name, fault.description);
+            println!("{:<40} {}", fault.name(), fault.description());
         }
         println!("{} faults", reference::all_faults().count());
         return ExitCode::SUCCESS;
@@ -246,20 +246,20 @@ pub fn serve(args: ServeArgs) -> ExitCode {
         Some(name) => match reference::find_fault(name) {
             Some(f) => Some(f),
             None => {
-                eprintln!("error: unknown fault `{name}` (see `conform serve --list-faults`)");
+                let hint = reference::closest_fault(name).map(|f| format!(", did you mean `{f}`?")).unwrap_or_default();
+                eprintln!("error: unknown fault `{name}`{hint} (see `conform serve --list-faults`)");
                 return ExitCode::from(INPUT_ERROR);
             }
         },
     };
-    let defaults = Credentials::default();
-    let credentials = Credentials {
-        service_plan_id: args.service_plan_id.unwrap_or(defaults.service_plan_id),
-        sinch_token: args.sinch_token.unwrap_or(defaults.sinch_token),
-        xero_tenant_id: args.xero_tenant_id.unwrap_or(defaults.xero_tenant_id),
-        xero_token: args.xero_token.unwrap_or(defaults.xero_token),
-        xero_read_token: args.xero_read_token.unwrap_or(defaults.xero_read_token),
-    };
-    let config = ServerConfig { credentials: credentials.clone(), fault, with_data: args.with_data };
+    let mut config = ServerConfig { fault, with_data: args.with_data, ..ServerConfig::default() };
+    for (name, value) in args.settings.0 {
+        // The flags are made from the declared settings, so this only fails if the two drift apart.
+        if let Err(e) = config.settings.set(name, value) {
+            eprintln!("error: {e}");
+            return ExitCode::from(INPUT_ERROR);
+        }
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
@@ -277,15 +277,9 @@ pub fn serve(args: ServeArgs) -> ExitCode {
         };
         let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_else(|_| args.addr.to_string());
         println!("conform reference server listening on http://{addr}");
-        println!("  Sinch: http://{addr}/xms/v1/{}/groups", credentials.service_plan_id);
-        println!("         service_plan_id = {}", credentials.service_plan_id);
-        println!("         sinch_token     = {}  (Authorization: Bearer …)", credentials.sinch_token);
-        println!("  Xero:  http://{addr}/api.xro/2.0/ContactGroups");
-        println!("         xero_tenant_id  = {}  (xero-tenant-id header)", credentials.xero_tenant_id);
-        println!("         xero_token      = {}  (Authorization: Bearer …)", credentials.xero_token);
-        println!("         xero_read_token = {}  (read scope only: GETs)", credentials.xero_read_token);
+        print!("{}", reference::banner(&config, &format!("http://{addr}")));
         if let Some(f) = fault {
-            println!("  fault: {} — {}", f.name, f.description);
+            println!("  fault: {} — {}", f.name(), f.description());
         }
         if config.with_data {
             println!("  holding pre-existing data (--with-data)");

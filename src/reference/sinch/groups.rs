@@ -9,6 +9,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use super::error::SinchError;
+use super::faults::SinchFault;
 use super::render::{group_view, json, list_page};
 use super::request::{Body, GroupPath, group_id, json_body, query_integer};
 use super::state::SinchState;
@@ -22,7 +23,7 @@ pub(crate) type Reply = Result<Response, SinchError>;
 
 pub(crate) async fn create(State(state): Shared, headers: HeaderMap, body: Body) -> Reply {
     let fields = state.validator().create(&json_body(&headers, body)?)?;
-    let status = if state.config.fault_is("sinch-create-returns-200") { StatusCode::OK } else { StatusCode::CREATED };
+    let status = if state.config.has(SinchFault::CreateReturns200) { StatusCode::OK } else { StatusCode::CREATED };
     let mut store = state.store();
     let group = store.create(fields)?.clone();
     Ok(json(status, group_view(&store, &group)))
@@ -38,7 +39,7 @@ pub(crate) async fn list(State(state): Shared, query: Result<Query<Vec<(String, 
     let page_size = query_integer(&params, "page_size", DEFAULT_PAGE_SIZE)?;
     let page = u64::try_from(page)
         .map_err(|_| SinchError::Constraint(format!("The parameter 'page' must be 0 or larger, was {page}")))?;
-    let size_limit_checked = !state.config.fault_is("sinch-page-size-limit-unchecked");
+    let size_limit_checked = !state.config.has(SinchFault::PageSizeLimitUnchecked);
     let page_size =
         u64::try_from(page_size).ok().filter(|&s| s <= MAX_PAGE_SIZE || !size_limit_checked).ok_or_else(|| {
             SinchError::Constraint(format!(
@@ -80,7 +81,7 @@ fn changed(state: &SinchState, change: impl FnOnce(&mut GroupStore) -> Result<&G
 pub(crate) async fn delete(State(state): Shared, path: GroupPath) -> Reply {
     let id = group_id(path)?;
     state.store().delete(&id)?;
-    if state.config.fault_is("sinch-delete-returns-204") {
+    if state.config.has(SinchFault::DeleteReturns204) {
         return Ok(StatusCode::NO_CONTENT.into_response());
     }
     Ok(StatusCode::OK.into_response())

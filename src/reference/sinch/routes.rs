@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{any, get};
 
 use super::auth::authenticate;
+use super::config::{SERVICE_PLAN_ID, SinchConfig};
 use super::error::SinchError;
 use super::seed::seed;
 use super::state::SinchState;
@@ -16,8 +17,9 @@ use super::{groups, members};
 use crate::reference::ServerConfig;
 
 /// The Sinch router. Unknown paths under `/xms` are 404 here (after authentication) rather than in a
-/// fallback, because the Xero router is merged into the same app and only one of them may own the fallback.
-pub fn router(config: ServerConfig) -> Router {
+/// fallback, because every API's router is merged into one app and only one of them may own the fallback.
+pub(super) fn router(config: &ServerConfig) -> Router {
+    let config = SinchConfig::new(config);
     let mut store = GroupStore::new(config.clone());
     if config.with_data {
         seed(&mut store);
@@ -39,4 +41,9 @@ pub fn router(config: ServerConfig) -> Router {
 /// Anything under `/xms` that is not a Groups route.
 async fn not_found() -> Response {
     SinchError::NotFound.into_response()
+}
+
+/// Where the groups of the configured service plan live, for the `conform serve` banner.
+pub(super) fn entry_path(config: &ServerConfig) -> String {
+    format!("/xms/v1/{}/groups", config.value(&SERVICE_PLAN_ID))
 }

@@ -2,18 +2,18 @@
 
 use std::sync::{Mutex, MutexGuard};
 
+use super::config::SinchConfig;
 use super::store::GroupStore;
 use super::validate::Validator;
-use crate::reference::ServerConfig;
 
 /// The store sits behind a std mutex: handlers never await while holding it.
 pub(crate) struct SinchState {
-    pub config: ServerConfig,
+    pub config: SinchConfig,
     store: Mutex<GroupStore>,
 }
 
 impl SinchState {
-    pub(crate) fn new(config: ServerConfig, store: GroupStore) -> Self {
+    pub(crate) fn new(config: SinchConfig, store: GroupStore) -> Self {
         Self { config, store: Mutex::new(store) }
     }
 

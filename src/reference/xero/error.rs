@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
+use super::faults::XeroFault;
 use super::render::{Ctx, Format, Rendered};
 
 /// Body of every 404, exactly as Xero sends it (plain text, not JSON).
@@ -35,7 +36,7 @@ impl Ctx<'_> {
         match error {
             XeroError::Unauthorized => problem(StatusCode::UNAUTHORIZED, "Unauthorized", "AuthorizationUnsuccessful"),
             XeroError::Forbidden => problem(StatusCode::FORBIDDEN, "Forbidden", "AuthenticationUnsuccessful"),
-            XeroError::NotFound if self.config.fault_is("xero-404-json") => Rendered::json(
+            XeroError::NotFound if self.config.has(XeroFault::NotFoundJson) => Rendered::json(
                 StatusCode::NOT_FOUND,
                 &json!({"Type": null, "Title": "NotFound", "Status": 404, "Detail": NOT_FOUND_TEXT}),
             ),
@@ -56,7 +57,7 @@ impl Ctx<'_> {
         body.insert("ErrorNumber".into(), 10.into());
         body.insert("Type".into(), "ValidationException".into());
         body.insert("Message".into(), message.into());
-        if !self.config.fault_is("xero-validation-no-elements") {
+        if !self.config.has(XeroFault::ValidationNoElements) {
             body.insert("Elements".into(), Value::Array(elements));
         }
         let body = Value::Object(body);

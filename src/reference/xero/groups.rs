@@ -5,6 +5,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
 use super::error::XeroError;
+use super::faults::XeroFault;
 use super::request::{
     Body, IdPath, Order, Params, entities, id_in, params_of, path_id, query_param, select, where_clause,
 };
@@ -17,15 +18,15 @@ pub(crate) async fn list(State(app): State<XeroState>, headers: HeaderMap, param
     app.answer(&headers, |ctx| {
         let config = ctx.config;
         let params = params_of(params)?;
-        let filter = if config.fault_is("xero-where-ignored") { None } else { where_clause(&params, GROUP_FIELDS)? };
+        let filter = if config.has(XeroFault::WhereIgnored) { None } else { where_clause(&params, GROUP_FIELDS)? };
         let mut order = Order::parse(query_param(&params, "order"), GROUP_FIELDS)?;
-        if config.fault_is("xero-order-desc-ignored") {
+        if config.has(XeroFault::OrderDescIgnored) {
             order = order.ascending();
         }
         let data = app.store.lock();
-        let listed = config.fault_is("xero-deleted-groups-listed");
+        let listed = config.has(XeroFault::DeletedGroupsListed);
         let groups = select(&data.groups, |g| g.status == GroupStatus::Active || listed, filter.as_ref(), &order);
-        let with_members = config.fault_is("xero-list-contacts-filled");
+        let with_members = config.has(XeroFault::ListContactsFilled);
         let items = groups.iter().map(|g| data.group_json(g, with_members)).collect();
         Ok(ctx.envelope("ContactGroups", items))
     })
@@ -57,7 +58,7 @@ fn upsert(app: &XeroState, headers: &HeaderMap, method: &str, body: Body) -> Res
     app.idempotent(headers, &format!("{method} /ContactGroups"), |ctx, data| {
         let groups = writes::upsert_groups(data, &entities?, ctx.config)?;
         let mut rendered = ctx.envelope("ContactGroups", groups);
-        if ctx.config.fault_is("xero-create-201") {
+        if ctx.config.has(XeroFault::Create201) {
             rendered.status = StatusCode::CREATED;
         }
         Ok(rendered)

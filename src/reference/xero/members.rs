@@ -7,6 +7,7 @@ use axum::response::Response;
 use serde_json::json;
 
 use super::error::XeroError;
+use super::faults::XeroFault;
 use super::render::Rendered;
 use super::request::{Body, IdPath, entities, id_in, path_id};
 use super::state::XeroState;
@@ -33,7 +34,7 @@ pub(crate) async fn remove(
         let Path((group_id, contact_id)) = ids.map_err(|_| XeroError::NotFound)?;
         let (group_id, contact_id) = (path_id(&group_id)?, path_id(&contact_id)?);
         writes::remove_member(&mut app.store.lock(), group_id, contact_id)?;
-        if ctx.config.fault_is("xero-remove-contact-200") {
+        if ctx.config.has(XeroFault::RemoveContact200) {
             let removed = json!({ "ContactID": contact_id.to_string() });
             return Ok(ctx.envelope("Contacts", vec![removed]));
         }

@@ -6,7 +6,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use super::super::ServerConfig;
+use super::config::XeroConfig;
+use super::faults::XeroFault;
 
 /// The `ProviderName` of every envelope (Xero puts the calling app's name there).
 pub(crate) const PROVIDER_NAME: &str = "conform reference server";
@@ -80,7 +81,7 @@ impl IntoResponse for Rendered {
 /// What every handler needs to render: the server's configuration (for faults) and the client's format.
 #[derive(Clone, Copy)]
 pub(crate) struct Ctx<'a> {
-    pub config: &'a ServerConfig,
+    pub config: &'a XeroConfig,
     pub format: Format,
 }
 
@@ -89,7 +90,7 @@ impl Ctx<'_> {
     pub(crate) fn envelope(&self, key: &str, items: Vec<Value>) -> Rendered {
         let id = Uuid::new_v4().to_string();
         let now = chrono::Utc::now();
-        let date = if self.format == Format::Xml || self.config.fault_is("xero-datetime-iso") {
+        let date = if self.format == Format::Xml || self.config.has(XeroFault::DatetimeIso) {
             now.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
         } else {
             format!("/Date({})/", now.timestamp_millis())
@@ -106,7 +107,7 @@ impl Ctx<'_> {
             Format::Xml => Rendered::xml(StatusCode::OK, "Response", &envelope),
         };
         rendered.correlation_id =
-            Some(if self.config.fault_is("xero-correlation-id-mismatch") { Uuid::new_v4().to_string() } else { id });
+            Some(if self.config.has(XeroFault::CorrelationIdMismatch) { Uuid::new_v4().to_string() } else { id });
         rendered
     }
 }

@@ -12,14 +12,16 @@ use axum::middleware;
 use axum::response::Response;
 use axum::routing::{any, delete, get, put};
 
-use super::super::ServerConfig;
+use super::config::XeroConfig;
 use super::error::XeroError;
 use super::state::XeroState;
 use super::store::{Data, Store};
 use super::{auth, contacts, groups, members, seed};
+use crate::reference::ServerConfig;
 
 /// Every Xero route, with an empty organisation or, with `config.with_data`, the sample one.
-pub fn router(config: ServerConfig) -> Router {
+pub(super) fn router(config: &ServerConfig) -> Router {
+    let config = XeroConfig::new(config);
     let data = if config.with_data { seed::sample_data() } else { Data::default() };
     let state = XeroState { config: Arc::new(config), store: Arc::new(Store::new(data)) };
     Router::new()
@@ -41,4 +43,9 @@ pub fn router(config: ServerConfig) -> Router {
 /// Unknown paths under `/api.xro`: Xero's plain-text 404.
 async fn unknown_route(State(app): State<XeroState>, headers: HeaderMap) -> Response {
     app.answer(&headers, |_| Err(XeroError::NotFound))
+}
+
+/// The contact groups' collection, for the `conform serve` banner.
+pub(super) fn entry_path(_: &ServerConfig) -> String {
+    "/api.xro/2.0/ContactGroups".into()
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 
-use super::super::ServerConfig;
+use super::config::XeroConfig;
 use super::error::XeroError;
 use super::render::{Ctx, Format, Rendered};
 use super::request::idempotency_key;
@@ -14,7 +14,7 @@ use super::store::{Data, Store};
 
 #[derive(Clone)]
 pub(crate) struct XeroState {
-    pub config: Arc<ServerConfig>,
+    pub config: Arc<XeroConfig>,
     pub store: Arc<Store>,
 }
 
