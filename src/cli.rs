@@ -167,21 +167,43 @@ pub struct ServeArgs {
     /// List the faults and exit.
     #[arg(long)]
     pub list_faults: bool,
-    /// The Sinch service plan id accepted in paths.
-    #[arg(long, value_name = "ID")]
-    pub service_plan_id: Option<String>,
-    /// The Sinch bearer token accepted.
-    #[arg(long, value_name = "TOKEN")]
-    pub sinch_token: Option<String>,
-    /// The Xero tenant id accepted in `xero-tenant-id`.
-    #[arg(long, value_name = "ID")]
-    pub xero_tenant_id: Option<String>,
-    /// The Xero bearer token accepted.
-    #[arg(long, value_name = "TOKEN")]
-    pub xero_token: Option<String>,
-    /// A Xero bearer token with the read scope only: GETs succeed, writes get 401.
-    #[arg(long, value_name = "TOKEN")]
-    pub xero_read_token: Option<String>,
+    /// A value for each setting the reference APIs declare, one flag each (`--sinch-token`, …).
+    #[command(flatten)]
+    pub settings: ServeSettings,
+}
+
+/// The settings of every reference API as `conform serve` flags (`--service-plan-id`, `--sinch-token`, …),
+/// built from the registry so that a new API's settings appear without an edit here. Holds `(setting name,
+/// value)` for each flag given; settings not given keep their defaults.
+#[derive(Debug, Clone, Default)]
+pub struct ServeSettings(pub Vec<(&'static str, String)>);
+
+impl clap::FromArgMatches for ServeSettings {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let given = conform::reference::settings()
+            .filter_map(|setting| matches.get_one::<String>(setting.name).map(|v| (setting.name, v.clone())))
+            .collect();
+        Ok(Self(given))
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(matches)?;
+        Ok(())
+    }
+}
+
+impl Args for ServeSettings {
+    fn augment_args(command: clap::Command) -> clap::Command {
+        conform::reference::settings().fold(command, |command, setting| {
+            command.arg(
+                clap::Arg::new(setting.name).long(setting.flag()).value_name(setting.value_name).help(setting.help),
+            )
+        })
+    }
+
+    fn augment_args_for_update(command: clap::Command) -> clap::Command {
+        Self::augment_args(command)
+    }
 }
 
 fn parse_var(s: &str) -> Result<(String, String), String> {

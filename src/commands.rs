@@ -2,12 +2,11 @@
 
 use std::io::Write;
 use std::path::Path;
-use std::process::ExitCode;
 use std::sync::Arc;
 
 use conform::check::snapshot::{self, SnapshotMode};
 use conform::project::{Project, ProjectSource};
-use conform::reference::{self, Credentials, ServerConfig};
+use conform::reference::{self, ServerConfig};
 use conform::report::console::{self, ConsoleProgress, Verbosity};
 use conform::report::{coverage, github, summary, write_report};
 use conform::run::{RunConfig, Runner, default_jobs};
@@ -191,38 +190,38 @@ pub fn coverage(args: CaseArgs) -> Exit {
     if coverage.iter().any(|c| c.unchecked().next().is_some()) { Exit::Failed } else { Exit::Passed }
 }
 
-pub fn serve(args: ServeArgs) -> ExitCode {
+pub fn serve(args: ServeArgs) -> Exit {
     if args.list_faults {
         for fault in reference::all_faults() {
-            println!("{:<40} {}", fault.name, fault.description);
+            println!("{:<40} {}", fault.name(), fault.description());
         }
         println!("{} faults", reference::all_faults().count());
-        return ExitCode::SUCCESS;
+        return Exit::Passed;
     }
     let fault = match &args.fault {
         None => None,
         Some(name) => match reference::find_fault(name) {
             Some(f) => Some(f),
             None => {
-                eprintln!("error: unknown fault `{name}` (see `conform serve --list-faults`)");
-                return Exit::InputError.into();
+                let hint = reference::closest_fault(name).map(|f| format!(", did you mean `{f}`?")).unwrap_or_default();
+                eprintln!("error: unknown fault `{name}`{hint} (see `conform serve --list-faults`)");
+                return Exit::InputError;
             }
         },
     };
-    let defaults = Credentials::default();
-    let credentials = Credentials {
-        service_plan_id: args.service_plan_id.unwrap_or(defaults.service_plan_id),
-        sinch_token: args.sinch_token.unwrap_or(defaults.sinch_token),
-        xero_tenant_id: args.xero_tenant_id.unwrap_or(defaults.xero_tenant_id),
-        xero_token: args.xero_token.unwrap_or(defaults.xero_token),
-        xero_read_token: args.xero_read_token.unwrap_or(defaults.xero_read_token),
-    };
-    let config = ServerConfig { credentials: credentials.clone(), fault, with_data: args.with_data };
+    let mut config = ServerConfig { fault, with_data: args.with_data, ..ServerConfig::default() };
+    for (name, value) in args.settings.0 {
+        // The flags are made from the declared settings, so this only fails if the two drift apart.
+        if let Err(e) = config.settings.set(name, value) {
+            eprintln!("error: {e}");
+            return Exit::InputError;
+        }
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
+            return Exit::Internal;
         }
     };
     runtime.block_on(async move {
@@ -230,20 +229,14 @@ pub fn serve(args: ServeArgs) -> ExitCode {
             Ok(l) => l,
             Err(e) => {
                 eprintln!("error: cannot listen on {}: {e}", args.addr);
-                return ExitCode::FAILURE;
+                return Exit::Internal;
             }
         };
         let addr = listener.local_addr().map(|a| a.to_string()).unwrap_or_else(|_| args.addr.to_string());
         println!("conform reference server listening on http://{addr}");
-        println!("  Sinch: http://{addr}/xms/v1/{}/groups", credentials.service_plan_id);
-        println!("         service_plan_id = {}", credentials.service_plan_id);
-        println!("         sinch_token     = {}  (Authorization: Bearer …)", credentials.sinch_token);
-        println!("  Xero:  http://{addr}/api.xro/2.0/ContactGroups");
-        println!("         xero_tenant_id  = {}  (xero-tenant-id header)", credentials.xero_tenant_id);
-        println!("         xero_token      = {}  (Authorization: Bearer …)", credentials.xero_token);
-        println!("         xero_read_token = {}  (read scope only: GETs)", credentials.xero_read_token);
+        print!("{}", reference::banner(&config, &format!("http://{addr}")));
         if let Some(f) = fault {
-            println!("  fault: {} — {}", f.name, f.description);
+            println!("  fault: {} — {}", f.name(), f.description());
         }
         if config.with_data {
             println!("  holding pre-existing data (--with-data)");
@@ -255,10 +248,10 @@ pub fn serve(args: ServeArgs) -> ExitCode {
             })
             .await;
         match served {
-            Ok(()) => ExitCode::SUCCESS,
+            Ok(()) => Exit::Passed,
             Err(e) => {
                 eprintln!("error: {e}");
-                ExitCode::FAILURE
+                Exit::Internal
             }
         }
     })

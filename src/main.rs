@@ -15,6 +15,6 @@ fn main() -> ExitCode {
         cli::Command::List(args) => commands::list(args).into(),
         cli::Command::Validate(args) => commands::validate(args).into(),
         cli::Command::Coverage(args) => commands::coverage(args).into(),
-        cli::Command::Serve(args) => commands::serve(args),
+        cli::Command::Serve(args) => commands::serve(args).into(),
     }
 }

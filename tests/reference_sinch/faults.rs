@@ -1,7 +1,7 @@
 //! Each Sinch fault must be visible to a black-box client: one probe per fault, whose observation differs
 //! between a healthy server and a server running that fault.
 
-use conform::reference::{Api as Which, all_faults};
+use conform::reference::{Fault, all_faults};
 use serde_json::{Value, json};
 
 use super::{Api, is_millis_utc, keys};
@@ -121,8 +121,8 @@ async fn create(api: &Api, body: Value) -> String {
     answer.body["id"].as_str().expect("id").to_string()
 }
 
-fn sinch_faults() -> Vec<&'static conform::reference::FaultInfo> {
-    all_faults().filter(|f| f.api == Which::Sinch).collect()
+fn sinch_faults() -> Vec<Fault> {
+    all_faults().filter(|f| f.api() == "sinch").collect()
 }
 
 #[test]
@@ -130,9 +130,9 @@ fn the_catalogue_has_named_described_sinch_faults() {
     let faults = sinch_faults();
     assert!(faults.len() >= 15, "only {} faults", faults.len());
     for fault in &faults {
-        assert!(fault.name.starts_with("sinch-"), "{}", fault.name);
-        assert!(!fault.description.is_empty() && !fault.description.contains('\n'), "{}", fault.name);
-        assert_eq!(faults.iter().filter(|f| f.name == fault.name).count(), 1, "{} twice", fault.name);
+        assert!(fault.name().starts_with("sinch-"), "{}", fault.name());
+        assert!(!fault.description().is_empty() && !fault.description().contains('\n'), "{}", fault.name());
+        assert_eq!(faults.iter().filter(|f| f.name() == fault.name()).count(), 1, "{} twice", fault.name());
     }
 }
 
@@ -140,10 +140,10 @@ fn the_catalogue_has_named_described_sinch_faults() {
 async fn every_fault_changes_what_a_client_sees() {
     let mut invisible = Vec::new();
     for fault in sinch_faults() {
-        let healthy = probe(fault.name, &Api::start()).await;
-        let faulty = probe(fault.name, &Api::faulty(fault.name)).await;
+        let healthy = probe(fault.name(), &Api::start()).await;
+        let faulty = probe(fault.name(), &Api::faulty(fault.name())).await;
         if healthy == faulty {
-            invisible.push(format!("{}: both saw {healthy}", fault.name));
+            invisible.push(format!("{}: both saw {healthy}", fault.name()));
         }
     }
     assert!(invisible.is_empty(), "faults a client cannot see:\n{}", invisible.join("\n"));

@@ -1,13 +1,27 @@
-//! The Sinch SMS REST API (XMS) Groups endpoint of the reference server, with its catalogue of faults.
+//! The Sinch SMS REST API (XMS) Groups endpoint of the reference server, under `/xms/v1/{service_plan_id}`.
 
+mod auth;
+mod config;
 mod error;
 mod faults;
-mod handlers;
+mod groups;
+mod members;
 mod render;
+mod request;
 mod routes;
 mod seed;
+mod state;
 mod store;
 mod validate;
 
-pub use faults::FAULTS;
-pub use routes::router;
+use crate::reference::ApiModule;
+
+/// The Sinch API, as the registry lists it.
+pub(super) const API: ApiModule = ApiModule {
+    name: "sinch",
+    title: "Sinch",
+    settings: config::SETTINGS,
+    faults: faults::SinchFault::CATALOGUE,
+    router: routes::router,
+    entry_path: routes::entry_path,
+};

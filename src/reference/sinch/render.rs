@@ -1,11 +1,20 @@
 //! The JSON the API answers with: the Group object (null fields omitted), list pages and timestamps.
 
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
 
+use super::faults::SinchFault;
 use super::store::{Group, GroupStore};
 use super::validate::{AutoUpdate, Keywords};
+
+/// `body` as JSON with `status`.
+pub(crate) fn json<T: Serialize>(status: StatusCode, body: T) -> Response {
+    (status, Json(body)).into_response()
+}
 
 /// A Group as create, retrieve, update, replace and list return it.
 #[derive(Debug, Serialize)]
@@ -56,7 +65,7 @@ impl From<&AutoUpdate> for AutoUpdateView {
 
 /// `2024-06-06T08:59:22.156Z`: UTC with milliseconds, as the formats page specifies.
 pub(crate) fn timestamp(store: &GroupStore, at: DateTime<Utc>) -> String {
-    if store.config().fault_is("sinch-timestamps-without-millis") {
+    if store.config().has(SinchFault::TimestampsWithoutMillis) {
         return at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     }
     at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
@@ -65,7 +74,7 @@ pub(crate) fn timestamp(store: &GroupStore, at: DateTime<Utc>) -> String {
 pub(crate) fn group_view(store: &GroupStore, group: &Group) -> GroupView {
     let name = match &group.name {
         Some(n) => Some(Value::String(n.clone())),
-        None if store.config().fault_is("sinch-unnamed-null-name") => Some(Value::Null),
+        None if store.config().has(SinchFault::UnnamedNullName) => Some(Value::Null),
         None => None,
     };
     GroupView {
@@ -93,10 +102,10 @@ pub(crate) struct ListPage {
 pub(crate) fn list_page(store: &GroupStore, page: u64, page_size: u64) -> ListPage {
     let all = store.newest_first();
     let config = store.config();
-    let index = if config.fault_is("sinch-pages-from-one") { page.saturating_sub(1) } else { page };
+    let index = if config.has(SinchFault::PagesFromOne) { page.saturating_sub(1) } else { page };
     let skip = usize::try_from(index.saturating_mul(page_size)).unwrap_or(usize::MAX);
     let take = usize::try_from(page_size).unwrap_or(usize::MAX);
-    let with_members = config.fault_is("sinch-list-includes-members");
+    let with_members = config.has(SinchFault::ListIncludesMembers);
     let groups: Vec<GroupView> = all
         .iter()
         .skip(skip)
@@ -112,8 +121,8 @@ pub(crate) fn list_page(store: &GroupStore, page: u64, page_size: u64) -> ListPa
     let returned = groups.len() as u64;
     ListPage {
         page,
-        page_size: if config.fault_is("sinch-page-size-echoes-request") { page_size } else { returned },
-        count: if config.fault_is("sinch-count-is-page-length") { returned } else { all.len() as u64 },
+        page_size: if config.has(SinchFault::PageSizeEchoesRequest) { page_size } else { returned },
+        count: if config.has(SinchFault::CountIsPageLength) { returned } else { all.len() as u64 },
         groups,
     }
 }

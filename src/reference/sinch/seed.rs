@@ -1,4 +1,4 @@
-//! The pre-existing data of `ServerConfig.with_data`: an account that has been in use for a while.
+//! The pre-existing data of `SinchConfig.with_data`: an account that has been in use for a while.
 
 use chrono::Duration;
 

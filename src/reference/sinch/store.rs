@@ -5,9 +5,10 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 use chrono::{DateTime, Duration, DurationRound, Utc};
 
+use super::config::SinchConfig;
 use super::error::SinchError;
+use super::faults::SinchFault;
 use super::validate::{AutoUpdate, Change, GroupFields, UpdateFields};
-use crate::reference::ServerConfig;
 
 #[derive(Debug, Clone)]
 pub(crate) struct Group {
@@ -28,7 +29,7 @@ pub(crate) struct Group {
 /// All groups; callers hold it behind one mutex so check-then-write sequences (name conflicts) are atomic.
 #[derive(Debug)]
 pub(crate) struct GroupStore {
-    config: ServerConfig,
+    config: SinchConfig,
     groups: HashMap<String, Group>,
     next_seq: u64,
 }
@@ -46,11 +47,11 @@ fn next_modified(previous: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 impl GroupStore {
-    pub(crate) fn new(config: ServerConfig) -> Self {
+    pub(crate) fn new(config: SinchConfig) -> Self {
         Self { config, groups: HashMap::new(), next_seq: 0 }
     }
 
-    pub(crate) fn config(&self) -> &ServerConfig {
+    pub(crate) fn config(&self) -> &SinchConfig {
         &self.config
     }
 
@@ -62,7 +63,7 @@ impl GroupStore {
     pub(crate) fn newest_first(&self) -> Vec<&Group> {
         let mut all: Vec<&Group> = self.groups.values().collect();
         all.sort_by_key(|g| std::cmp::Reverse(g.seq));
-        if self.config.fault_is("sinch-list-oldest-first") {
+        if self.config.has(SinchFault::ListOldestFirst) {
             all.reverse();
         }
         all
@@ -83,7 +84,7 @@ impl GroupStore {
         }
         let Some(group) = self.groups.get(id) else { return };
         out.extend(group.members.iter().cloned());
-        if self.config.fault_is("sinch-child-members-ignored") {
+        if self.config.has(SinchFault::ChildMembersIgnored) {
             return;
         }
         for child in &group.child_groups {
@@ -100,7 +101,7 @@ impl GroupStore {
     }
 
     fn require_children(&self, children: &[String]) -> Result<(), SinchError> {
-        if self.config.fault_is("sinch-unknown-child-accepted") {
+        if self.config.has(SinchFault::UnknownChildAccepted) {
             return Ok(());
         }
         children.iter().try_for_each(|id| self.require_known(id))
@@ -110,7 +111,7 @@ impl GroupStore {
     fn require_free_name(&self, name: Option<&str>, except: Option<&str>) -> Result<(), SinchError> {
         let Some(name) = name else { return Ok(()) };
         let taken = self.groups.values().any(|g| g.name.as_deref() == Some(name) && Some(g.id.as_str()) != except);
-        if taken && !self.config.fault_is("sinch-duplicate-name-accepted") {
+        if taken && !self.config.has(SinchFault::DuplicateNameAccepted) {
             return Err(SinchError::NameConflict(name.to_string()));
         }
         Ok(())
@@ -125,7 +126,7 @@ impl GroupStore {
                 duplicates += 1;
             }
         }
-        let counted = if self.config.fault_is("sinch-duplicate-adds-counted") { duplicates } else { 0 };
+        let counted = if self.config.has(SinchFault::DuplicateAddsCounted) { duplicates } else { 0 };
         (set, counted)
     }
 
@@ -176,7 +177,7 @@ impl GroupStore {
         if let Change::Set(name) = &fields.name {
             self.require_free_name(Some(name), Some(id))?;
         }
-        if self.config.fault_is("sinch-unknown-remove-rejected")
+        if self.config.has(SinchFault::UnknownRemoveRejected)
             && let Some(stranger) = fields.remove.iter().find(|m| !current.members.contains(*m))
         {
             return Err(SinchError::Constraint(format!("'{stranger}' is not a member of the group")));
@@ -186,15 +187,15 @@ impl GroupStore {
         adds.extend(copied_in);
         let (added, newly_counted) = self.dedupe(adds, &current.members);
         let removes: HashSet<String> = fields.remove.into_iter().chain(taken_out).collect();
-        let members = if self.config.fault_is("sinch-adds-after-removes") {
+        let members = if self.config.has(SinchFault::AddsAfterRemoves) {
             let kept: BTreeSet<String> = current.members.difference(&BTreeSet::from_iter(removes)).cloned().collect();
             kept.union(&added).cloned().collect()
         } else {
             added.into_iter().filter(|m| !removes.contains(m)).collect()
         };
 
-        let null_name_ignored = self.config.fault_is("sinch-null-name-ignored");
-        let frozen = self.config.fault_is("sinch-modified-at-frozen");
+        let null_name_ignored = self.config.has(SinchFault::NullNameIgnored);
+        let frozen = self.config.has(SinchFault::ModifiedAtFrozen);
         let Some(group) = self.groups.get_mut(id) else { return Err(SinchError::NotFound) };
         group.members = members;
         group.duplicates_counted += newly_counted;
@@ -218,13 +219,13 @@ impl GroupStore {
     pub(crate) fn replace(&mut self, id: &str, fields: GroupFields) -> Result<&Group, SinchError> {
         let Some(current) = self.groups.get(id) else { return Err(SinchError::NotFound) };
         let name = match fields.name {
-            None if self.config.fault_is("sinch-replace-keeps-name") => current.name.clone(),
+            None if self.config.has(SinchFault::ReplaceKeepsName) => current.name.clone(),
             name => name,
         };
         self.require_children(&fields.child_groups)?;
         self.require_free_name(name.as_deref(), Some(id))?;
         let (members, duplicates_counted) = self.dedupe(fields.members, &BTreeSet::new());
-        let frozen = self.config.fault_is("sinch-modified-at-frozen");
+        let frozen = self.config.has(SinchFault::ModifiedAtFrozen);
         let Some(group) = self.groups.get_mut(id) else { return Err(SinchError::NotFound) };
         group.name = name;
         group.members = members;
@@ -238,7 +239,7 @@ impl GroupStore {
     }
 
     pub(crate) fn delete(&mut self, id: &str) -> Result<(), SinchError> {
-        if self.config.fault_is("sinch-delete-keeps-group") {
+        if self.config.has(SinchFault::DeleteKeepsGroup) {
             return self.groups.get(id).map(|_| ()).ok_or(SinchError::NotFound);
         }
         self.groups.remove(id).map(|_| ()).ok_or(SinchError::NotFound)

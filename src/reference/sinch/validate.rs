@@ -3,8 +3,9 @@
 
 use serde_json::{Map, Value};
 
+use super::config::SinchConfig;
 use super::error::SinchError;
-use crate::reference::ServerConfig;
+use super::faults::SinchFault;
 
 /// Most MSISDNs (and child groups) a single list may hold.
 const MAX_MSISDNS: usize = 10_000;
@@ -94,7 +95,7 @@ pub(crate) struct UpdateFields {
 
 /// Reads JSON fields with the server's configuration at hand, since several faults loosen a check.
 pub(crate) struct Validator<'a> {
-    pub config: &'a ServerConfig,
+    pub config: &'a SinchConfig,
 }
 
 fn mismatch(field: &str, expected: &str) -> SinchError {
@@ -146,7 +147,7 @@ impl Validator<'_> {
     }
 
     pub(crate) fn replace(&self, map: &Map<String, Value>) -> Result<GroupFields, SinchError> {
-        if field(map, "members").is_none() && !self.config.fault_is("sinch-replace-members-optional") {
+        if field(map, "members").is_none() && !self.config.has(SinchFault::ReplaceMembersOptional) {
             return Err(SinchError::Constraint("The parameter 'members' is required".into()));
         }
         self.create(map)
@@ -180,7 +181,7 @@ impl Validator<'_> {
     fn name(&self, name: Option<String>) -> Result<Option<String>, SinchError> {
         let Some(name) = name else { return Ok(None) };
         let chars = name.chars().count();
-        let too_long = chars > MAX_NAME_CHARS && !self.config.fault_is("sinch-name-length-unchecked");
+        let too_long = chars > MAX_NAME_CHARS && !self.config.has(SinchFault::NameLengthUnchecked);
         if chars == 0 || too_long {
             return Err(SinchError::Constraint(format!(
                 "The parameter 'name' must be between 1 and {MAX_NAME_CHARS} characters long, was {chars}"
@@ -192,7 +193,7 @@ impl Validator<'_> {
     fn msisdn_list(&self, map: &Map<String, Value>, key: &str) -> Result<Vec<String>, SinchError> {
         let Some(value) = field(map, key) else { return Ok(Vec::new()) };
         let items = string_array(value, key)?;
-        if items.len() > MAX_MSISDNS && !self.config.fault_is("sinch-members-limit-unchecked") {
+        if items.len() > MAX_MSISDNS && !self.config.has(SinchFault::MembersLimitUnchecked) {
             return Err(SinchError::Constraint(format!(
                 "The parameter '{key}' may hold at most {MAX_MSISDNS} elements, had {}",
                 items.len()
@@ -203,7 +204,7 @@ impl Validator<'_> {
 
     fn msisdn(&self, raw: &str, param: &str) -> Result<String, SinchError> {
         let Some(digits) = normalize_msisdn(raw) else {
-            if self.config.fault_is("sinch-invalid-msisdn-wrong-code") {
+            if self.config.has(SinchFault::InvalidMsisdnWrongCode) {
                 return Err(SinchError::Constraint(format!("The parameter '{param}' is not a valid MSISDN")));
             }
             return Err(SinchError::InvalidFormat {
@@ -212,7 +213,7 @@ impl Validator<'_> {
                 expected: "MSISDN or group ID",
             });
         };
-        if self.config.fault_is("sinch-plus-kept") && raw.trim_start().starts_with('+') {
+        if self.config.has(SinchFault::PlusKept) && raw.trim_start().starts_with('+') {
             return Ok(format!("+{digits}"));
         }
         Ok(digits)

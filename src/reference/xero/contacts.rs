@@ -6,18 +6,18 @@ use axum::response::Response;
 use serde_json::Value;
 use uuid::Uuid;
 
+use super::error::XeroError;
 use super::request::{
     Body, IdPath, Order, Params, Text, entities, id_in, params_of, query_param, select, where_clause,
 };
-use super::response::XeroError;
-use super::routes::AppState;
+use super::state::XeroState;
 use super::store::{CONTACT_FIELDS, Contact, ContactStatus, Data, same_name};
 use super::writes::{check_name, echo};
 
 const STATUS_INVALID: &str = "The ContactStatus field must be ACTIVE or ARCHIVED.";
 
 /// `GET /Contacts`: ACTIVE contacts (ARCHIVED too with `includeArchived=true`), `where` and `order` as for groups.
-pub(crate) async fn list(State(app): State<AppState>, headers: HeaderMap, params: Params) -> Response {
+pub(crate) async fn list(State(app): State<XeroState>, headers: HeaderMap, params: Params) -> Response {
     app.answer(&headers, |ctx| {
         let params = params_of(params)?;
         let filter = where_clause(&params, CONTACT_FIELDS)?;
@@ -31,7 +31,7 @@ pub(crate) async fn list(State(app): State<AppState>, headers: HeaderMap, params
 }
 
 /// `GET /Contacts/{id}`, archived or not, with the ACTIVE groups it belongs to.
-pub(crate) async fn get_one(State(app): State<AppState>, headers: HeaderMap, id: IdPath) -> Response {
+pub(crate) async fn get_one(State(app): State<XeroState>, headers: HeaderMap, id: IdPath) -> Response {
     app.answer(&headers, |ctx| {
         let id = id_in(id)?;
         let data = app.store.lock();
@@ -41,7 +41,7 @@ pub(crate) async fn get_one(State(app): State<AppState>, headers: HeaderMap, id:
 }
 
 /// `PUT /Contacts`: creates every submitted contact, or none.
-pub(crate) async fn create(State(app): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+pub(crate) async fn create(State(app): State<XeroState>, headers: HeaderMap, body: Body) -> Response {
     app.answer(&headers, |ctx| {
         let entities = entities(body, "Contacts")?;
         let created = create_contacts(&mut app.store.lock(), &entities)?;
@@ -50,7 +50,7 @@ pub(crate) async fn create(State(app): State<AppState>, headers: HeaderMap, body
 }
 
 /// `POST /Contacts/{id}`: renames with `Name`, archives or restores with `ContactStatus`.
-pub(crate) async fn update(State(app): State<AppState>, headers: HeaderMap, id: IdPath, body: Body) -> Response {
+pub(crate) async fn update(State(app): State<XeroState>, headers: HeaderMap, id: IdPath, body: Body) -> Response {
     app.answer(&headers, |ctx| {
         let id = id_in(id)?;
         let entities = entities(body, "Contacts")?;

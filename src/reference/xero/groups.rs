@@ -1,34 +1,32 @@
-//! HTTP handlers for `/ContactGroups` and its membership sub-resources.
+//! HTTP handlers for `/ContactGroups` and `/ContactGroups/{id}`.
 
-use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use serde_json::json;
 
+use super::error::XeroError;
+use super::faults::XeroFault;
 use super::request::{
-    Body, IdPath, Order, Params, entities, id_in, idempotency_key, params_of, path_id, query_param, select,
-    where_clause,
+    Body, IdPath, Order, Params, entities, id_in, params_of, path_id, query_param, select, where_clause,
 };
-use super::response::{Ctx, Rendered, XeroError};
-use super::routes::AppState;
-use super::store::{Data, GROUP_FIELDS, GroupStatus};
+use super::state::XeroState;
+use super::store::{GROUP_FIELDS, GroupStatus};
 use super::writes;
 
 /// `GET /ContactGroups`: ACTIVE groups only, `Contacts` always empty, filtered by `where`, sorted by `order`.
-pub(crate) async fn list(State(app): State<AppState>, headers: HeaderMap, params: Params) -> Response {
+pub(crate) async fn list(State(app): State<XeroState>, headers: HeaderMap, params: Params) -> Response {
     app.answer(&headers, |ctx| {
         let config = ctx.config;
         let params = params_of(params)?;
-        let filter = if config.fault_is("xero-where-ignored") { None } else { where_clause(&params, GROUP_FIELDS)? };
+        let filter = if config.has(XeroFault::WhereIgnored) { None } else { where_clause(&params, GROUP_FIELDS)? };
         let mut order = Order::parse(query_param(&params, "order"), GROUP_FIELDS)?;
-        if config.fault_is("xero-order-desc-ignored") {
+        if config.has(XeroFault::OrderDescIgnored) {
             order = order.ascending();
         }
         let data = app.store.lock();
-        let listed = config.fault_is("xero-deleted-groups-listed");
+        let listed = config.has(XeroFault::DeletedGroupsListed);
         let groups = select(&data.groups, |g| g.status == GroupStatus::Active || listed, filter.as_ref(), &order);
-        let with_members = config.fault_is("xero-list-contacts-filled");
+        let with_members = config.has(XeroFault::ListContactsFilled);
         let items = groups.iter().map(|g| data.group_json(g, with_members)).collect();
         Ok(ctx.envelope("ContactGroups", items))
     })
@@ -36,7 +34,7 @@ pub(crate) async fn list(State(app): State<AppState>, headers: HeaderMap, params
 
 /// `GET /ContactGroups/{id}`: exactly one group with its members. A DELETED group is still found by id, with
 /// `Status: DELETED`, so a client can confirm a deletion.
-pub(crate) async fn get_one(State(app): State<AppState>, headers: HeaderMap, id: IdPath) -> Response {
+pub(crate) async fn get_one(State(app): State<XeroState>, headers: HeaderMap, id: IdPath) -> Response {
     app.answer(&headers, |ctx| {
         let id = id_in(id)?;
         let data = app.store.lock();
@@ -46,21 +44,21 @@ pub(crate) async fn get_one(State(app): State<AppState>, headers: HeaderMap, id:
 }
 
 /// `PUT /ContactGroups` (official create; an element with a known `ContactGroupID` updates, as in the seed).
-pub(crate) async fn put_collection(State(app): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+pub(crate) async fn put_collection(State(app): State<XeroState>, headers: HeaderMap, body: Body) -> Response {
     upsert(&app, &headers, "PUT", body)
 }
 
 /// `POST /ContactGroups` (the seed's and Xero's legacy create-or-update).
-pub(crate) async fn post_collection(State(app): State<AppState>, headers: HeaderMap, body: Body) -> Response {
+pub(crate) async fn post_collection(State(app): State<XeroState>, headers: HeaderMap, body: Body) -> Response {
     upsert(&app, &headers, "POST", body)
 }
 
-fn upsert(app: &AppState, headers: &HeaderMap, method: &str, body: Body) -> Response {
+fn upsert(app: &XeroState, headers: &HeaderMap, method: &str, body: Body) -> Response {
     let entities = entities(body, "ContactGroups");
-    idempotent(app, headers, &format!("{method} /ContactGroups"), |ctx, data| {
+    app.idempotent(headers, &format!("{method} /ContactGroups"), |ctx, data| {
         let groups = writes::upsert_groups(data, &entities?, ctx.config)?;
         let mut rendered = ctx.envelope("ContactGroups", groups);
-        if ctx.config.fault_is("xero-create-201") {
+        if ctx.config.has(XeroFault::Create201) {
             rendered.status = StatusCode::CREATED;
         }
         Ok(rendered)
@@ -68,11 +66,11 @@ fn upsert(app: &AppState, headers: &HeaderMap, method: &str, body: Body) -> Resp
 }
 
 /// `POST /ContactGroups/{id}`: rename, or delete with `Status: DELETED`.
-pub(crate) async fn update(State(app): State<AppState>, headers: HeaderMap, id: IdPath, body: Body) -> Response {
+pub(crate) async fn update(State(app): State<XeroState>, headers: HeaderMap, id: IdPath, body: Body) -> Response {
     // The raw segment keys the replay; whether it is a GUID is checked inside, like every other failure.
     let Ok(Path(id)) = id else { return app.answer(&headers, |_| Err(XeroError::NotFound)) };
     let entities = entities(body, "ContactGroups");
-    idempotent(&app, &headers, &format!("POST /ContactGroups/{id}"), |ctx, data| {
+    app.idempotent(&headers, &format!("POST /ContactGroups/{id}"), |ctx, data| {
         let group = writes::update_group(data, path_id(&id)?, &entities?, ctx.config)?;
         Ok(ctx.envelope("ContactGroups", vec![group]))
     })
@@ -80,74 +78,9 @@ pub(crate) async fn update(State(app): State<AppState>, headers: HeaderMap, id: 
 
 /// The seed's `DELETE /ContactGroups/{id}`: answers 200 with the group showing `Status: DELETED`, the same
 /// answer as the official POST with `Status: DELETED`, so clients of either surface see one result.
-pub(crate) async fn delete(State(app): State<AppState>, headers: HeaderMap, id: IdPath) -> Response {
+pub(crate) async fn delete(State(app): State<XeroState>, headers: HeaderMap, id: IdPath) -> Response {
     app.answer(&headers, |ctx| {
         let group = writes::delete_group(&mut app.store.lock(), id_in(id)?)?;
         Ok(ctx.envelope("ContactGroups", vec![group]))
     })
-}
-
-/// `PUT /ContactGroups/{id}/Contacts`: answers with the key `Contacts`.
-pub(crate) async fn add_contacts(State(app): State<AppState>, headers: HeaderMap, id: IdPath, body: Body) -> Response {
-    // As in `update`: the raw segment keys the replay.
-    let Ok(Path(id)) = id else { return app.answer(&headers, |_| Err(XeroError::NotFound)) };
-    let entities = entities(body, "Contacts");
-    idempotent(&app, &headers, &format!("PUT /ContactGroups/{id}/Contacts"), |ctx, data| {
-        let contacts = writes::add_members(data, path_id(&id)?, &entities?, ctx.config)?;
-        Ok(ctx.envelope("Contacts", contacts))
-    })
-}
-
-/// `DELETE /ContactGroups/{id}/Contacts/{ContactID}`: 204 with no body.
-pub(crate) async fn remove_contact(
-    State(app): State<AppState>,
-    headers: HeaderMap,
-    ids: Result<Path<(String, String)>, PathRejection>,
-) -> Response {
-    app.answer(&headers, |ctx| {
-        let Path((group_id, contact_id)) = ids.map_err(|_| XeroError::NotFound)?;
-        let (group_id, contact_id) = (path_id(&group_id)?, path_id(&contact_id)?);
-        writes::remove_member(&mut app.store.lock(), group_id, contact_id)?;
-        if ctx.config.fault_is("xero-remove-contact-200") {
-            let removed = json!({ "ContactID": contact_id.to_string() });
-            return Ok(ctx.envelope("Contacts", vec![removed]));
-        }
-        Ok(Rendered::no_content())
-    })
-}
-
-/// `DELETE /ContactGroups/{id}/Contacts`: removes every member, 204 with no body.
-pub(crate) async fn remove_all_contacts(State(app): State<AppState>, headers: HeaderMap, id: IdPath) -> Response {
-    app.answer(&headers, |ctx| {
-        writes::clear_members(&mut app.store.lock(), id_in(id)?, ctx.config)?;
-        Ok(Rendered::no_content())
-    })
-}
-
-/// Runs `write` under the lock; with an `Idempotency-Key`, the first answer for that key on `route` is kept
-/// and given again instead of writing twice. Lookup, write and remembering share one lock, so even concurrent
-/// retries write once.
-fn idempotent(
-    app: &AppState,
-    headers: &HeaderMap,
-    route: &str,
-    write: impl FnOnce(Ctx<'_>, &mut Data) -> Result<Rendered, XeroError>,
-) -> Response {
-    app.answer(headers, |ctx| {
-        let key = idempotency_key(headers)?.map(|key| format!("{route} {key}"));
-        let mut data = app.store.lock();
-        if let Some(replay) = key.as_deref().and_then(|key| data.replay(key)) {
-            return Ok(replay);
-        }
-        let rendered = ctx.finish(write(ctx, &mut data));
-        if let Some(key) = key {
-            data.remember(key, rendered.clone());
-        }
-        Ok(rendered)
-    })
-}
-
-/// Unknown paths under `/api.xro`: Xero's plain-text 404.
-pub(crate) async fn unknown_route(State(app): State<AppState>, headers: HeaderMap) -> Response {
-    app.answer(&headers, |_| Err(XeroError::NotFound))
 }

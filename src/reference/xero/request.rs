@@ -7,8 +7,8 @@ use axum::http::{HeaderMap, StatusCode};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
+use super::error::XeroError;
 use super::filter::{self, Expr, Record};
-use super::response::XeroError;
 
 /// Longest `Idempotency-Key` Xero accepts ("128 character max").
 const MAX_IDEMPOTENCY_KEY_CHARS: usize = 128;

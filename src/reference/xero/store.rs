@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use super::filter::Record;
-use super::response::Rendered;
+use super::render::Rendered;
 
 /// Xero's documented cap on ACTIVE contact groups per organisation.
 pub(crate) const MAX_ACTIVE_GROUPS: usize = 100;

@@ -4,9 +4,10 @@
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-use super::super::ServerConfig;
+use super::config::XeroConfig;
+use super::error::XeroError;
+use super::faults::XeroFault;
 use super::request::Text;
-use super::response::XeroError;
 use super::store::{ContactStatus, Data, Group, GroupStatus, MAX_ACTIVE_GROUPS, MAX_NAME_CHARS, same_name};
 
 const NAME_REQUIRED: &str = "The Name field is required.";
@@ -77,7 +78,7 @@ pub(crate) fn echo(
 pub(crate) fn upsert_groups(
     data: &mut Data,
     entities: &[Value],
-    config: &ServerConfig,
+    config: &XeroConfig,
 ) -> Result<Vec<Value>, XeroError> {
     let mut groups = data.groups.clone();
     let mut written = Vec::new();
@@ -119,7 +120,7 @@ pub(crate) fn update_group(
     data: &mut Data,
     id: Uuid,
     entities: &[Value],
-    config: &ServerConfig,
+    config: &XeroConfig,
 ) -> Result<Value, XeroError> {
     let [entity] = entities else {
         return Err(XeroError::BadRequest("Exactly one contact group can be updated at a time.".into()));
@@ -157,13 +158,13 @@ pub(crate) fn check_name<'a, E: From<&'static str>>(name: &'a Text, errors: &mut
 fn check_status(
     status: &Text,
     current: GroupStatus,
-    config: &ServerConfig,
+    config: &XeroConfig,
     errors: &mut Vec<&'static str>,
 ) -> GroupStatus {
     match status {
         Text::Absent => current,
         Text::Given(text) => GroupStatus::parse(text).unwrap_or_else(|| {
-            if !config.fault_is("xero-status-unchecked") {
+            if !config.has(XeroFault::StatusUnchecked) {
                 errors.push(STATUS_INVALID);
             }
             current
@@ -175,12 +176,12 @@ fn check_status(
     }
 }
 
-fn name_taken(groups: &[Group], name: &str, except: Option<Uuid>, config: &ServerConfig) -> bool {
-    !config.fault_is("xero-duplicate-names-accepted")
+fn name_taken(groups: &[Group], name: &str, except: Option<Uuid>, config: &XeroConfig) -> bool {
+    !config.has(XeroFault::DuplicateNamesAccepted)
         && groups.iter().any(|g| g.status == GroupStatus::Active && Some(g.id) != except && same_name(&g.name, name))
 }
 
-fn create(groups: &mut Vec<Group>, input: &GroupInput, config: &ServerConfig) -> Result<Uuid, Vec<&'static str>> {
+fn create(groups: &mut Vec<Group>, input: &GroupInput, config: &XeroConfig) -> Result<Uuid, Vec<&'static str>> {
     let mut errors = Vec::new();
     let name = check_name(&input.name, &mut errors);
     let status = check_status(&input.status, GroupStatus::Active, config, &mut errors);
@@ -202,7 +203,7 @@ fn create(groups: &mut Vec<Group>, input: &GroupInput, config: &ServerConfig) ->
     }
 }
 
-fn update(groups: &mut [Group], id: Uuid, input: &GroupInput, config: &ServerConfig) -> Result<(), Vec<&'static str>> {
+fn update(groups: &mut [Group], id: Uuid, input: &GroupInput, config: &XeroConfig) -> Result<(), Vec<&'static str>> {
     let Some(index) = groups.iter().position(|g| g.id == id) else { return Err(vec![GROUP_ID_INVALID]) };
     let current = groups[index].clone();
     let mut errors = Vec::new();
@@ -223,7 +224,7 @@ fn update(groups: &mut [Group], id: Uuid, input: &GroupInput, config: &ServerCon
         return Err(errors);
     }
     let group = &mut groups[index];
-    if let Some(name) = name.filter(|_| !config.fault_is("xero-rename-ignored")) {
+    if let Some(name) = name.filter(|_| !config.has(XeroFault::RenameIgnored)) {
         group.name = name.to_string();
     }
     group.status = status;
@@ -235,7 +236,7 @@ pub(crate) fn add_members(
     data: &mut Data,
     group_id: Uuid,
     entities: &[Value],
-    config: &ServerConfig,
+    config: &XeroConfig,
 ) -> Result<Vec<Value>, XeroError> {
     active_group(data, group_id)?;
     let mut ids = Vec::new();
@@ -250,7 +251,7 @@ pub(crate) fn add_members(
                     None => return Err(XeroError::NotFound),
                     Some(c)
                         if c.status == ContactStatus::Archived
-                            && !config.fault_is("xero-archived-contact-accepted") =>
+                            && !config.has(XeroFault::ArchivedContactAccepted) =>
                     {
                         errors.push(ARCHIVED_CONTACT)
                     }
@@ -294,9 +295,9 @@ pub(crate) fn remove_member(data: &mut Data, group_id: Uuid, contact_id: Uuid) -
 }
 
 /// `DELETE /ContactGroups/{id}/Contacts`.
-pub(crate) fn clear_members(data: &mut Data, group_id: Uuid, config: &ServerConfig) -> Result<(), XeroError> {
+pub(crate) fn clear_members(data: &mut Data, group_id: Uuid, config: &XeroConfig) -> Result<(), XeroError> {
     let group = active_group(data, group_id)?;
-    if !config.fault_is("xero-remove-all-noop") {
+    if !config.has(XeroFault::RemoveAllNoop) {
         group.members.clear();
     }
     Ok(())

@@ -1,38 +1,19 @@
-//! How Xero answers: the success envelope, the error bodies (one `XeroError` enum), JSON or XML by `Accept`.
+//! How Xero answers: the success envelope, JSON or XML by `Accept`, kept as data for idempotent replays.
+//! The error bodies are in `error.rs`.
 
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use super::super::ServerConfig;
+use super::config::XeroConfig;
+use super::faults::XeroFault;
 
 /// The `ProviderName` of every envelope (Xero puts the calling app's name there).
 pub(crate) const PROVIDER_NAME: &str = "conform reference server";
-/// Body of every 404, exactly as Xero sends it (plain text, not JSON).
-pub(crate) const NOT_FOUND_TEXT: &str = "The resource you're looking for cannot be found";
 const JSON: &str = "application/json; charset=utf-8";
 const XML: &str = "text/xml; charset=utf-8";
 const TEXT: &str = "text/plain; charset=utf-8";
-
-/// Everything that stops a request, each rendered as the body Xero gives it.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub(crate) enum XeroError {
-    #[error("missing or wrong bearer token")]
-    Unauthorized,
-    #[error("missing or wrong xero-tenant-id")]
-    Forbidden,
-    #[error("no such resource")]
-    NotFound,
-    /// Entities that failed validation, each echoed with its `ValidationErrors`.
-    #[error("validation failed")]
-    Validation(Vec<Value>),
-    /// The request as a whole is unusable (bad JSON, bad `where`): a ValidationException without elements.
-    #[error("{0}")]
-    BadRequest(String),
-    #[error("request body too large")]
-    TooLarge,
-}
 
 /// The representation the client asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,11 +53,11 @@ impl Rendered {
         Self { status: StatusCode::NO_CONTENT, content_type: None, body: Vec::new(), correlation_id: None }
     }
 
-    fn text(status: StatusCode, text: &str) -> Self {
+    pub(super) fn text(status: StatusCode, text: &str) -> Self {
         Self { status, content_type: Some(TEXT), body: text.as_bytes().to_vec(), correlation_id: None }
     }
 
-    fn json(status: StatusCode, value: &Value) -> Self {
+    pub(super) fn json(status: StatusCode, value: &Value) -> Self {
         let body = serde_json::to_vec(value).unwrap_or_default();
         Self { status, content_type: Some(JSON), body, correlation_id: None }
     }
@@ -100,7 +81,7 @@ impl IntoResponse for Rendered {
 /// What every handler needs to render: the server's configuration (for faults) and the client's format.
 #[derive(Clone, Copy)]
 pub(crate) struct Ctx<'a> {
-    pub config: &'a ServerConfig,
+    pub config: &'a XeroConfig,
     pub format: Format,
 }
 
@@ -109,7 +90,7 @@ impl Ctx<'_> {
     pub(crate) fn envelope(&self, key: &str, items: Vec<Value>) -> Rendered {
         let id = Uuid::new_v4().to_string();
         let now = chrono::Utc::now();
-        let date = if self.format == Format::Xml || self.config.fault_is("xero-datetime-iso") {
+        let date = if self.format == Format::Xml || self.config.has(XeroFault::DatetimeIso) {
             now.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
         } else {
             format!("/Date({})/", now.timestamp_millis())
@@ -126,66 +107,15 @@ impl Ctx<'_> {
             Format::Xml => Rendered::xml(StatusCode::OK, "Response", &envelope),
         };
         rendered.correlation_id =
-            Some(if self.config.fault_is("xero-correlation-id-mismatch") { Uuid::new_v4().to_string() } else { id });
+            Some(if self.config.has(XeroFault::CorrelationIdMismatch) { Uuid::new_v4().to_string() } else { id });
         rendered
     }
-
-    /// The body Xero sends for `error`.
-    pub(crate) fn error(&self, error: &XeroError) -> Rendered {
-        match error {
-            XeroError::Unauthorized => problem(StatusCode::UNAUTHORIZED, "Unauthorized", "AuthorizationUnsuccessful"),
-            XeroError::Forbidden => problem(StatusCode::FORBIDDEN, "Forbidden", "AuthenticationUnsuccessful"),
-            XeroError::NotFound if self.config.fault_is("xero-404-json") => Rendered::json(
-                StatusCode::NOT_FOUND,
-                &json!({"Type": null, "Title": "NotFound", "Status": 404, "Detail": NOT_FOUND_TEXT}),
-            ),
-            XeroError::NotFound => Rendered::text(StatusCode::NOT_FOUND, NOT_FOUND_TEXT),
-            XeroError::TooLarge => Rendered::text(StatusCode::PAYLOAD_TOO_LARGE, "The request body is too large."),
-            XeroError::Validation(elements) => self.api_exception("A validation exception occurred", elements.clone()),
-            XeroError::BadRequest(message) => self.api_exception(message, Vec::new()),
-        }
-    }
-
-    /// Renders `result`, whichever way it went.
-    pub(crate) fn finish(&self, result: Result<Rendered, XeroError>) -> Rendered {
-        result.unwrap_or_else(|error| self.error(&error))
-    }
-
-    fn api_exception(&self, message: &str, elements: Vec<Value>) -> Rendered {
-        let mut body = Map::new();
-        body.insert("ErrorNumber".into(), 10.into());
-        body.insert("Type".into(), "ValidationException".into());
-        body.insert("Message".into(), message.into());
-        if !self.config.fault_is("xero-validation-no-elements") {
-            body.insert("Elements".into(), Value::Array(elements));
-        }
-        let body = Value::Object(body);
-        match self.format {
-            Format::Json => Rendered::json(StatusCode::BAD_REQUEST, &body),
-            Format::Xml => Rendered::xml(StatusCode::BAD_REQUEST, "ApiException", &body),
-        }
-    }
-}
-
-/// The RFC 7807-style body Xero's identity layer sends for 401 and 403, always JSON.
-fn problem(status: StatusCode, title: &str, detail: &str) -> Rendered {
-    let body = json!({
-        "Type": null,
-        "Title": title,
-        "Status": status.as_u16(),
-        "Detail": detail,
-        "Instance": Uuid::new_v4().to_string(),
-        "Extensions": {},
-    });
-    let mut rendered = Rendered::json(status, &body);
-    rendered.content_type = Some("application/json");
-    rendered
 }
 
 impl Rendered {
     /// A minimal XML rendering of `value`: objects become elements, arrays wrap one element per item, named by
     /// the singular of the array's name (`ContactGroups` → `ContactGroup`), as Xero's XML does.
-    fn xml(status: StatusCode, root: &str, value: &Value) -> Self {
+    pub(super) fn xml(status: StatusCode, root: &str, value: &Value) -> Self {
         let mut out = String::new();
         write_xml(&mut out, root, value);
         Self { status, content_type: Some(XML), body: out.into_bytes(), correlation_id: None }
@@ -232,6 +162,8 @@ fn escape(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
     fn accept(value: &str) -> Format {

@@ -1,0 +1,28 @@
+//! What every Sinch handler shares: the configuration and the group store behind its lock.
+
+use std::sync::{Mutex, MutexGuard};
+
+use super::config::SinchConfig;
+use super::store::GroupStore;
+use super::validate::Validator;
+
+/// The store sits behind a std mutex: handlers never await while holding it.
+pub(crate) struct SinchState {
+    pub config: SinchConfig,
+    store: Mutex<GroupStore>,
+}
+
+impl SinchState {
+    pub(crate) fn new(config: SinchConfig, store: GroupStore) -> Self {
+        Self { config, store: Mutex::new(store) }
+    }
+
+    /// A poisoned lock only means another handler panicked mid-request; the map itself is still usable.
+    pub(crate) fn store(&self) -> MutexGuard<'_, GroupStore> {
+        self.store.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub(crate) fn validator(&self) -> Validator<'_> {
+        Validator { config: &self.config }
+    }
+}
