@@ -279,3 +279,26 @@ fn a_selection_that_matches_nothing_is_an_input_error_but_an_empty_shard_is_not(
     let out = conform(&["run", SUITE, "--filter", "no-case-is-called-this", "--shard", "1/2"]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
 }
+
+/// The exit-code table of the README is the one `--help` prints, code for code.
+#[test]
+fn exit_codes_are_documented_in_the_readme_and_help() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let help = ok(&["--help"]);
+    let run_help = ok(&["run", "--help"]);
+    for code in 0..=4 {
+        assert!(readme.contains(&format!("\n| {code} | ")), "README.md has no row for exit code {code}");
+        assert!(help.contains(&format!("\n  {code}  ")), "`conform --help` does not explain exit code {code}:\n{help}");
+        assert!(run_help.contains(&format!("\n  {code}  ")), "`conform run --help` does not explain exit code {code}");
+    }
+}
+
+/// 4: conform itself could not work. Here: the address to serve on is taken.
+#[test]
+fn serve_exits_4_when_it_cannot_listen() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let out = conform(&["serve", "--addr", &addr]);
+    assert_eq!(out.status.code(), Some(4), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(&format!("cannot listen on {addr}")));
+}
