@@ -15,7 +15,7 @@ use crate::run::{RunConfig, Runner};
 use crate::target::Target;
 
 /// The environment variable naming another implementation to test.
-pub const BASE_URL_ENV: &str = "CONFORM_BASE_URL";
+pub(crate) const BASE_URL_ENV: &str = "CONFORM_BASE_URL";
 
 /// The entry point of `tests/conformance.rs`: this process's arguments and environment.
 pub fn main() -> ! {

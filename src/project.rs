@@ -13,19 +13,19 @@ use crate::check::schema::{SchemaLoadError, SchemaSet};
 use crate::select::{CaseRef, Selection};
 
 /// The prefix of environment variables that set case variables: `CONFORM_VAR_SINCH_TOKEN=…`.
-pub const ENV_VAR_PREFIX: &str = "CONFORM_VAR_";
+pub(crate) const ENV_VAR_PREFIX: &str = "CONFORM_VAR_";
 
 /// Where a project comes from.
 #[derive(Debug, Clone)]
 pub struct ProjectSource {
     /// Case files or folders.
-    pub paths: Vec<PathBuf>,
+    pub(crate) paths: Vec<PathBuf>,
     /// The folder of JSON Schemas that cases name with `schema:`; a missing folder means no schemas.
-    pub specs: PathBuf,
+    pub(crate) specs: PathBuf,
     /// Explicit values (`--var NAME=VALUE`), later ones winning.
-    pub vars: Vec<(String, String)>,
+    pub(crate) vars: Vec<(String, String)>,
     /// `CONFORM_VAR_*` values with the prefix removed; they override explicit values.
-    pub env_vars: Vec<(String, String)>,
+    pub(crate) env_vars: Vec<(String, String)>,
 }
 
 impl ProjectSource {
@@ -50,7 +50,7 @@ impl ProjectSource {
     }
 
     /// Takes the `CONFORM_VAR_*` entries of an environment given as (name, value) pairs.
-    pub fn with_env_from(mut self, env: impl IntoIterator<Item = (String, String)>) -> Self {
+    pub(crate) fn with_env_from(mut self, env: impl IntoIterator<Item = (String, String)>) -> Self {
         self.env_vars
             .extend(env.into_iter().filter_map(|(k, v)| k.strip_prefix(ENV_VAR_PREFIX).map(|n| (n.to_string(), v))));
         self
@@ -78,7 +78,7 @@ pub struct Project {
     /// Explicit values, then the environment's, later winning. Environment names match a suite's variable in
     /// its exact spelling when one is declared (`CONFORM_VAR_XERO_TOKEN` → `XERO_TOKEN` if declared so),
     /// otherwise in lowercase (`xero_token`).
-    pub vars: BTreeMap<String, String>,
+    pub(crate) vars: BTreeMap<String, String>,
 }
 
 impl Project {

@@ -74,7 +74,7 @@ impl Mask for RunResult {
 
 impl CaseResult {
     /// A case that did not run: `--fail-fast` stopped the run first.
-    pub fn skipped(case: &Case) -> Self {
+    pub(crate) fn skipped(case: &Case) -> Self {
         CaseResult {
             id: case.id.clone(),
             location: case.location.clone(),
@@ -118,7 +118,7 @@ pub struct StepResult {
 
 impl StepResult {
     /// A step about to run: passed until something says otherwise.
-    pub fn new(step: &Step, phase: Phase) -> Self {
+    pub(crate) fn new(step: &Step, phase: Phase) -> Self {
         StepResult {
             name: step.name.clone(),
             phase,
@@ -136,7 +136,7 @@ impl StepResult {
     }
 
     /// The pseudo-step reporting that a case's variables could not be evaluated.
-    pub fn setup_error(case: &Case, error: String) -> Self {
+    pub(crate) fn setup_error(case: &Case, error: String) -> Self {
         StepResult {
             name: "case variables".into(),
             phase: Phase::Steps,
@@ -212,14 +212,4 @@ pub struct RunResult {
     #[serde(serialize_with = "as_millis")]
     pub duration: Duration,
     pub cases: Vec<CaseResult>,
-}
-
-impl RunResult {
-    pub fn count(&self, outcome: Outcome) -> usize {
-        self.cases.iter().filter(|c| c.outcome == outcome).count()
-    }
-
-    pub fn passed(&self) -> bool {
-        self.cases.iter().all(|c| matches!(c.outcome, Outcome::Passed | Outcome::Skipped))
-    }
 }

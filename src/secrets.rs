@@ -24,7 +24,7 @@ const URL_PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
 
 /// Whether a variable holds a credential because of its name, whatever its suite declares: `*token*`,
 /// `*secret*`, `*password*` (any case). A suite names its other secrets in `secrets:`.
-pub fn is_secret_name(name: &str) -> bool {
+pub(crate) fn is_secret_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     ["token", "secret", "password"].iter().any(|w| lower.contains(w))
 }
@@ -56,11 +56,11 @@ impl Masker {
     }
 
     /// This masker plus more secret values (a case's own secret-looking variables).
-    pub fn with(&self, values: impl IntoIterator<Item = String>) -> Self {
+    pub(crate) fn with(&self, values: impl IntoIterator<Item = String>) -> Self {
         Self::new(self.secrets.iter().cloned().chain(values))
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.secrets.is_empty()
     }
 
@@ -76,7 +76,7 @@ impl Masker {
     }
 
     /// Masks every string inside a JSON value (keys included).
-    pub fn mask_json(&self, value: &serde_json::Value) -> serde_json::Value {
+    pub(crate) fn mask_json(&self, value: &serde_json::Value) -> serde_json::Value {
         use serde_json::Value;
         if self.is_empty() {
             return value.clone();

@@ -7,8 +7,8 @@ use crate::case::{Case, Suite};
 /// One case of a loaded project: its suite's index and its index in that suite. A run plan is a list of these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct CaseRef {
-    pub suite: usize,
-    pub case: usize,
+    pub(crate) suite: usize,
+    pub(crate) case: usize,
 }
 
 /// All conditions combine: a case runs when it passes every one given.
@@ -48,7 +48,7 @@ impl std::str::FromStr for Shard {
 
 impl Shard {
     /// Stable across machines, Rust versions and case order: a fixed hash (FNV-1a) of the case id.
-    pub fn contains(&self, case: &Case) -> bool {
+    pub(crate) fn contains(&self, case: &Case) -> bool {
         let mut hasher = fnv::FnvHasher::default();
         hasher.write(case.id.to_string().as_bytes());
         (hasher.finish() % u64::from(self.total)) as u32 == self.index - 1
@@ -56,7 +56,7 @@ impl Shard {
 }
 
 impl Selection {
-    pub fn accepts(&self, case: &Case) -> bool {
+    pub(crate) fn accepts(&self, case: &Case) -> bool {
         let id = case.id.to_string();
         (self.filters.is_empty() || self.filters.iter().any(|f| id.contains(f.as_str())))
             && (self.tags.is_empty() || case.tags.iter().any(|t| self.tags.contains(t)))
@@ -67,7 +67,7 @@ impl Selection {
     }
 
     /// Every selected case, in suite and file order.
-    pub fn plan(&self, suites: &[Suite]) -> Vec<CaseRef> {
+    pub(crate) fn plan(&self, suites: &[Suite]) -> Vec<CaseRef> {
         suites
             .iter()
             .enumerate()

@@ -5,19 +5,19 @@ use std::fmt;
 use super::model::Location;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagnostic {
-    pub location: Location,
-    pub message: String,
+pub(crate) struct Diagnostic {
+    pub(crate) location: Location,
+    pub(crate) message: String,
     /// The source line, for the caret display.
-    pub source_line: Option<String>,
+    pub(crate) source_line: Option<String>,
 }
 
 impl Diagnostic {
-    pub fn new(location: Location, message: impl Into<String>) -> Self {
+    pub(crate) fn new(location: Location, message: impl Into<String>) -> Self {
         Self { location, message: message.into(), source_line: None }
     }
 
-    pub fn with_source(mut self, source: &str) -> Self {
+    pub(crate) fn with_source(mut self, source: &str) -> Self {
         self.source_line = source.lines().nth(self.location.line.saturating_sub(1)).map(str::to_string);
         self
     }
@@ -43,7 +43,7 @@ impl fmt::Display for Diagnostic {
 /// Every problem found while loading, in file order.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}", render_all(.0))]
-pub struct LoadErrors(pub Vec<Diagnostic>);
+pub struct LoadErrors(pub(crate) Vec<Diagnostic>);
 
 fn render_all(diagnostics: &[Diagnostic]) -> String {
     let mut out = String::new();

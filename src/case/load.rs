@@ -14,23 +14,23 @@ use super::validate::{FileChecker, SuiteContext};
 use super::value::yaml_key;
 
 /// The file in each suite folder.
-pub const SUITE_FILE: &str = "suite.yaml";
+pub(crate) const SUITE_FILE: &str = "suite.yaml";
 
 /// Variables every case has: `run_id` (unique for each execution of a case) and `base_url`.
-pub const BUILTIN_VARS: &[&str] = &["run_id", "base_url"];
+pub(crate) const BUILTIN_VARS: &[&str] = &["run_id", "base_url"];
 
 /// What loading needs to know about the world outside the case files.
 #[derive(Debug, Clone, Default)]
-pub struct LoadOptions {
+pub(crate) struct LoadOptions {
     /// Schema names available under `specs/` (`sinch/group.json`).
-    pub schema_names: BTreeSet<String>,
+    pub(crate) schema_names: BTreeSet<String>,
     /// Variables given on the command line or in the environment.
-    pub extra_vars: BTreeSet<String>,
+    pub(crate) extra_vars: BTreeSet<String>,
 }
 
 /// Loads every suite under `paths` (folders with a `suite.yaml`, folders holding such folders, or single case
 /// files), in a stable order.
-pub fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Vec<Suite>, LoadErrors> {
+pub(crate) fn load(paths: &[PathBuf], options: &LoadOptions) -> Result<Vec<Suite>, LoadErrors> {
     let mut errors = Vec::new();
     // Suite folder → the case files asked for (None = all of them).
     let mut wanted: BTreeMap<PathBuf, Option<BTreeSet<PathBuf>>> = BTreeMap::new();

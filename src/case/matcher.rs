@@ -31,7 +31,7 @@ impl JsonType {
         })
     }
 
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Self::String => "string",
             Self::Number => "number",
@@ -53,7 +53,7 @@ pub enum CmpOp {
 }
 
 impl CmpOp {
-    pub fn symbol(self) -> &'static str {
+    pub(crate) fn symbol(self) -> &'static str {
         match self {
             Self::Gt => ">",
             Self::Ge => ">=",
@@ -65,7 +65,7 @@ impl CmpOp {
 
 /// A compiled regex that remembers its source.
 #[derive(Debug, Clone)]
-pub struct Pattern(pub regex::Regex);
+pub struct Pattern(pub(crate) regex::Regex);
 
 impl PartialEq for Pattern {
     fn eq(&self, other: &Self) -> bool {
@@ -117,7 +117,7 @@ pub enum Matcher {
 }
 
 /// The matcher tags, for messages and the documentation.
-pub const TAGS: &[&str] = &[
+pub(crate) const TAGS: &[&str] = &[
     "type",
     "regex",
     "one_of",
@@ -141,7 +141,7 @@ pub const TAGS: &[&str] = &[
 
 /// Builds matchers from YAML, remembering the YAML path of each error.
 pub struct MatcherBuilder {
-    pub errors: Vec<(String, ValueError)>,
+    pub(crate) errors: Vec<(String, ValueError)>,
 }
 
 type BuildResult = Result<Matcher, ()>;
@@ -336,7 +336,7 @@ fn first_line(s: &str) -> String {
 }
 
 /// The closest known word, for "did you mean" hints.
-pub fn suggest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn suggest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
     known
         .iter()
         .map(|k| (strsim::levenshtein(word, k), *k))

@@ -1,17 +1,17 @@
 //! Case files: the YAML format, its validated model and the loader.
 
-pub mod diagnostic;
+pub(crate) mod diagnostic;
 pub mod json_schema;
-pub mod load;
+pub(crate) mod load;
 pub mod matcher;
-pub mod model;
-pub mod position;
-pub mod raw;
-pub mod template;
+pub(crate) mod model;
+pub(crate) mod position;
+pub(crate) mod raw;
+pub(crate) mod template;
 mod validate;
-pub mod value;
+pub(crate) mod value;
 pub mod vars;
 
-pub use diagnostic::{Diagnostic, LoadErrors};
-pub use load::{LoadOptions, load};
+pub use diagnostic::LoadErrors;
+pub(crate) use load::{LoadOptions, load};
 pub use model::*;

@@ -41,9 +41,9 @@ pub struct Suite {
 #[derive(Debug, Clone, Default)]
 pub struct SnapshotSettings {
     /// insta selectors of volatile body fields.
-    pub redact: Vec<String>,
+    pub(crate) redact: Vec<String>,
     /// Lowercase header names kept in snapshots.
-    pub headers: Vec<String>,
+    pub(crate) headers: Vec<String>,
 }
 
 /// The documented behaviours a suite checks.
@@ -80,7 +80,7 @@ pub enum CheckLevel {
 }
 
 impl CheckLevel {
-    pub fn is_checkable(self) -> bool {
+    pub(crate) fn is_checkable(self) -> bool {
         self != CheckLevel::None
     }
 }
@@ -115,69 +115,69 @@ pub struct Case {
 #[derive(Debug, Clone)]
 pub struct Step {
     /// Given, or `METHOD path` when the file gives none.
-    pub name: String,
-    pub location: Location,
-    pub pause: Option<Duration>,
-    pub request: Request,
-    pub paginate: Option<Paginate>,
-    pub expect: Expect,
-    pub captures: Vec<Capture>,
-    pub snapshot: bool,
+    pub(crate) name: String,
+    pub(crate) location: Location,
+    pub(crate) pause: Option<Duration>,
+    pub(crate) request: Request,
+    pub(crate) paginate: Option<Paginate>,
+    pub(crate) expect: Expect,
+    pub(crate) captures: Vec<Capture>,
+    pub(crate) snapshot: bool,
 }
 
 #[derive(Debug, Clone)]
-pub struct Request {
-    pub method: reqwest::Method,
-    pub path: Template,
-    pub query: Vec<(String, TValue)>,
+pub(crate) struct Request {
+    pub(crate) method: reqwest::Method,
+    pub(crate) path: Template,
+    pub(crate) query: Vec<(String, TValue)>,
     /// `None` removes a suite header.
-    pub headers: Vec<(String, Option<Template>)>,
-    pub body: Option<RequestBody>,
+    pub(crate) headers: Vec<(String, Option<Template>)>,
+    pub(crate) body: Option<RequestBody>,
 }
 
 #[derive(Debug, Clone)]
-pub enum RequestBody {
+pub(crate) enum RequestBody {
     Json(TValue),
     Raw(Template),
 }
 
 #[derive(Debug, Clone)]
-pub struct Paginate {
-    pub param: String,
-    pub start: i64,
+pub(crate) struct Paginate {
+    pub(crate) param: String,
+    pub(crate) start: i64,
     /// JSON Pointer to each page's items.
-    pub items: String,
-    pub max_pages: u32,
+    pub(crate) items: String,
+    pub(crate) max_pages: u32,
     /// Stop early once the items collected so far match this.
-    pub until: Option<Matcher>,
+    pub(crate) until: Option<Matcher>,
     /// JSON Pointer to a value that must not move during a walk (e.g. `/count`); when it does, the walk restarts.
-    pub stable: Option<String>,
+    pub(crate) stable: Option<String>,
     /// Walks restarted at most this many times when `stable` moves. Defaults to 5.
-    pub restarts: u32,
+    pub(crate) restarts: u32,
 }
 
 #[derive(Debug, Clone, Default)]
-pub struct Expect {
+pub(crate) struct Expect {
     /// Acceptable statuses; empty means any 2xx.
-    pub status: Vec<u16>,
-    pub status_location: Option<Location>,
+    pub(crate) status: Vec<u16>,
+    pub(crate) status_location: Option<Location>,
     /// Lowercase header name → matcher on its value.
-    pub headers: Vec<(String, Matcher)>,
-    pub body: Option<Matcher>,
-    pub schema: Option<String>,
-    pub items: Option<Matcher>,
+    pub(crate) headers: Vec<(String, Matcher)>,
+    pub(crate) body: Option<Matcher>,
+    pub(crate) schema: Option<String>,
+    pub(crate) items: Option<Matcher>,
 }
 
 #[derive(Debug, Clone)]
-pub struct Capture {
-    pub name: String,
-    pub source: CaptureSource,
+pub(crate) struct Capture {
+    pub(crate) name: String,
+    pub(crate) source: CaptureSource,
     /// A missing value leaves the variable unset instead of failing the step.
-    pub optional: bool,
+    pub(crate) optional: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CaptureSource {
+pub(crate) enum CaptureSource {
     /// A JSON Pointer into the body.
     Body(String),
     /// A header, lowercase.

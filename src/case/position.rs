@@ -7,21 +7,21 @@ use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
 #[derive(Debug, Default)]
-pub struct PositionIndex {
+pub(crate) struct PositionIndex {
     values: HashMap<String, (usize, usize)>,
     keys: HashMap<String, (usize, usize)>,
 }
 
 impl PositionIndex {
     /// Indexes `source`; a file that does not parse gives an empty index (serde reports the syntax error).
-    pub fn build(source: &str) -> Self {
+    pub(crate) fn build(source: &str) -> Self {
         let mut builder = Builder { lines: source.lines().collect(), ..Builder::default() };
         let _ = Parser::new_from_str(source).load(&mut builder, false);
         builder.index
     }
 
     /// Line and column (1-based) of the value at `path`, or of the nearest ancestor known.
-    pub fn value(&self, path: &str) -> (usize, usize) {
+    pub(crate) fn value(&self, path: &str) -> (usize, usize) {
         let mut p = path;
         loop {
             if let Some(pos) = self.values.get(p) {
@@ -35,7 +35,7 @@ impl PositionIndex {
     }
 
     /// Line and column of the key naming `path` (falls back to its value).
-    pub fn key(&self, path: &str) -> (usize, usize) {
+    pub(crate) fn key(&self, path: &str) -> (usize, usize) {
         self.keys.get(path).copied().unwrap_or_else(|| self.value(path))
     }
 }

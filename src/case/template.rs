@@ -8,7 +8,7 @@ use std::fmt;
 
 /// A generator callable from a template.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Generator {
+pub(crate) enum Generator {
     /// `msisdn()`: a fresh MSISDN, distinct from every other one generated in this run.
     Msisdn,
     /// `msisdns(N)`: an array of N distinct fresh MSISDNs.
@@ -33,7 +33,7 @@ impl Generator {
         })
     }
 
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Self::Msisdn => "msisdn",
             Self::Msisdns => "msisdns",
@@ -51,8 +51,6 @@ impl Generator {
             Self::Repeat => &[ArgKind::Text, ArgKind::Count],
         }
     }
-
-    pub const ALL: [Generator; 5] = [Self::Msisdn, Self::Msisdns, Self::Chars, Self::Repeat, Self::Uuid];
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,19 +61,19 @@ enum ArgKind {
 
 /// A literal argument of a generator call.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Arg {
+pub(crate) enum Arg {
     Count(usize),
     Text(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Expr {
+pub(crate) enum Expr {
     Var(String),
     Call(Generator, Vec<Arg>),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Part {
+pub(crate) enum Part {
     Text(String),
     Expr(Expr),
 }
@@ -87,10 +85,10 @@ pub struct Template {
 }
 
 /// Largest count a generator accepts: enough for 10,001 members, small enough to stay cheap.
-pub const MAX_GENERATED: usize = 1_000_000;
+pub(crate) const MAX_GENERATED: usize = 1_000_000;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum TemplateError {
+pub(crate) enum TemplateError {
     #[error("unclosed `{{{{` in template")]
     Unclosed,
     #[error("empty expression `{{{{}}}}`")]
@@ -106,7 +104,7 @@ pub enum TemplateError {
 }
 
 impl Template {
-    pub fn parse(source: &str) -> Result<Self, TemplateError> {
+    pub(crate) fn parse(source: &str) -> Result<Self, TemplateError> {
         let mut parts = Vec::new();
         let mut rest = source;
         while let Some(start) = rest.find("{{") {
@@ -124,12 +122,12 @@ impl Template {
         Ok(Self { parts })
     }
 
-    pub fn parts(&self) -> &[Part] {
+    pub(crate) fn parts(&self) -> &[Part] {
         &self.parts
     }
 
     /// The single expression when the template is nothing else (so the value keeps its JSON type).
-    pub fn sole_expr(&self) -> Option<&Expr> {
+    pub(crate) fn sole_expr(&self) -> Option<&Expr> {
         match self.parts.as_slice() {
             [Part::Expr(e)] => Some(e),
             _ => None,
@@ -137,23 +135,11 @@ impl Template {
     }
 
     /// Variables the template reads, in order.
-    pub fn vars(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn vars(&self) -> impl Iterator<Item = &str> {
         self.parts.iter().filter_map(|p| match p {
             Part::Expr(Expr::Var(v)) => Some(v.as_str()),
             _ => None,
         })
-    }
-
-    /// The text if the template has no expression.
-    pub fn as_literal(&self) -> Option<String> {
-        let mut out = String::new();
-        for part in &self.parts {
-            match part {
-                Part::Text(t) => out.push_str(t),
-                Part::Expr(_) => return None,
-            }
-        }
-        Some(out)
     }
 }
 
@@ -260,7 +246,7 @@ mod tests {
     #[test]
     fn plain_text_has_no_expressions() {
         let t = Template::parse("/groups").unwrap();
-        assert_eq!(t.as_literal().as_deref(), Some("/groups"));
+        assert!(matches!(t.parts.as_slice(), [Part::Text(text)] if text == "/groups"));
         assert!(t.sole_expr().is_none());
     }
 

@@ -1,6 +1,6 @@
 //! JSON values whose strings may hold templates: request bodies, query values, variables, expected values.
 
-use serde_json::{Number, Value};
+use serde_json::Number;
 
 use super::template::{Template, TemplateError};
 
@@ -16,7 +16,7 @@ pub enum TValue {
 
 /// Why a YAML value is not a JSON value, with the YAML path of the culprit (`body.members[3]`).
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum ValueError {
+pub(crate) enum ValueError {
     #[error("{0}")]
     Template(#[from] TemplateError),
     #[error("object keys must be strings")]
@@ -31,7 +31,7 @@ pub enum ValueError {
 
 impl TValue {
     /// Converts a YAML value; matcher tags are refused (see `matcher.rs` for expectations).
-    pub fn from_yaml(value: &serde_yaml::Value, path: &str) -> Result<TValue, (String, ValueError)> {
+    pub(crate) fn from_yaml(value: &serde_yaml::Value, path: &str) -> Result<TValue, (String, ValueError)> {
         use serde_yaml::Value as Y;
         Ok(match value {
             Y::Null => TValue::Null,
@@ -59,28 +59,14 @@ impl TValue {
             }
         })
     }
-
-    /// The value without templates, if it has none.
-    pub fn as_literal(&self) -> Option<Value> {
-        Some(match self {
-            TValue::Null => Value::Null,
-            TValue::Bool(b) => Value::Bool(*b),
-            TValue::Number(n) => Value::Number(n.clone()),
-            TValue::String(t) => Value::String(t.as_literal()?),
-            TValue::Array(items) => Value::Array(items.iter().map(TValue::as_literal).collect::<Option<_>>()?),
-            TValue::Object(fields) => {
-                Value::Object(fields.iter().map(|(k, v)| Some((k.clone(), v.as_literal()?))).collect::<Option<_>>()?)
-            }
-        })
-    }
 }
 
 /// `a.b`, `a.b[2]` style paths; the position index of the loader understands the same form.
-pub fn join_path(path: &str, key: &str) -> String {
+pub(crate) fn join_path(path: &str, key: &str) -> String {
     if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
 }
 
-pub fn yaml_key(key: &serde_yaml::Value) -> Option<String> {
+pub(crate) fn yaml_key(key: &serde_yaml::Value) -> Option<String> {
     match key {
         serde_yaml::Value::String(s) => Some(s.clone()),
         serde_yaml::Value::Number(n) => Some(n.to_string()),
@@ -89,7 +75,7 @@ pub fn yaml_key(key: &serde_yaml::Value) -> Option<String> {
     }
 }
 
-pub fn yaml_number(n: &serde_yaml::Number) -> Result<Number, ValueError> {
+pub(crate) fn yaml_number(n: &serde_yaml::Number) -> Result<Number, ValueError> {
     if let Some(i) = n.as_i64() {
         Ok(Number::from(i))
     } else if let Some(u) = n.as_u64() {

@@ -25,7 +25,7 @@ impl Generators {
         Self { msisdn_base: rand::random::<u64>() % MSISDN_SPACE, next_msisdn: AtomicU64::new(0) }
     }
 
-    pub fn msisdn(&self) -> String {
+    pub(crate) fn msisdn(&self) -> String {
         let n = self.next_msisdn.fetch_add(1, Ordering::Relaxed);
         // The first digit after the country code is never 0, which some validators refuse.
         let digits = (self.msisdn_base + n) % (MSISDN_SPACE - MSISDN_SPACE / 10) + MSISDN_SPACE / 10;
@@ -33,7 +33,7 @@ impl Generators {
     }
 
     /// A fresh id unique to one case execution: 10 lowercase letters and digits.
-    pub fn run_id(&self) -> String {
+    pub(crate) fn run_id(&self) -> String {
         const ALPHABET: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
         (0..10).map(|_| ALPHABET[rand::random_range(0..ALPHABET.len())] as char).collect()
     }
@@ -69,15 +69,11 @@ impl Vars {
         self.values.insert(name.into(), value);
     }
 
-    pub fn get(&self, name: &str) -> Option<&Value> {
+    pub(crate) fn get(&self, name: &str) -> Option<&Value> {
         self.values.get(name)
     }
 
-    pub fn generators(&self) -> &Generators {
-        &self.generators
-    }
-
-    pub fn render(&self, template: &Template) -> Result<Value, RenderError> {
+    pub(crate) fn render(&self, template: &Template) -> Result<Value, RenderError> {
         if let Some(expr) = template.sole_expr() {
             return self.eval(expr);
         }
@@ -92,11 +88,11 @@ impl Vars {
     }
 
     /// Renders as text (for paths, headers, query values).
-    pub fn render_text(&self, template: &Template) -> Result<String, RenderError> {
+    pub(crate) fn render_text(&self, template: &Template) -> Result<String, RenderError> {
         self.render(template).map(|v| to_text(&v))
     }
 
-    pub fn render_value(&self, value: &TValue) -> Result<Value, RenderError> {
+    pub(crate) fn render_value(&self, value: &TValue) -> Result<Value, RenderError> {
         Ok(match value {
             TValue::Null => Value::Null,
             TValue::Bool(b) => Value::Bool(*b),
@@ -132,7 +128,7 @@ impl Vars {
 }
 
 /// A value as text: strings as they are, everything else as JSON.
-pub fn to_text(value: &Value) -> String {
+pub(crate) fn to_text(value: &Value) -> String {
     match value {
         Value::String(s) => s.clone(),
         other => other.to_string(),
@@ -169,7 +165,7 @@ mod tests {
         assert!(distinct.iter().all(|m| m.len() == 13 && m.starts_with("46") && m.as_bytes()[2] != b'0'));
         assert_eq!(v.render_text(&Template::parse("{{chars(21)}}").unwrap()).unwrap().chars().count(), 21);
         assert_eq!(v.render_text(&Template::parse("{{repeat('ab', 2)}}").unwrap()).unwrap(), "abab");
-        assert_ne!(v.generators().run_id(), v.generators().run_id());
+        assert_ne!(v.generators.run_id(), v.generators.run_id());
     }
 
     #[test]

@@ -10,14 +10,14 @@ use crate::case::vars::{RenderError, Vars, to_text};
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mismatch {
     /// `$.groups[0].name`
-    pub path: String,
-    pub expected: String,
+    pub(crate) path: String,
+    pub(crate) expected: String,
     /// `None` when the value is missing.
-    pub actual: Option<String>,
+    pub(crate) actual: Option<String>,
 }
 
 impl Mismatch {
-    pub fn message(&self) -> String {
+    pub(crate) fn message(&self) -> String {
         match &self.actual {
             Some(actual) => format!("{}: expected {}, got {}", self.path, self.expected, actual),
             None => format!("{}: expected {}, but it is missing", self.path, self.expected),
@@ -33,7 +33,7 @@ pub fn check(matcher: &Matcher, actual: Option<&Value>, vars: &Vars) -> Result<V
 }
 
 /// JSON path of a child: `$.a`, `$["odd key"]`, `$[3]`.
-pub fn child_path(path: &str, key: &str) -> String {
+pub(crate) fn child_path(path: &str, key: &str) -> String {
     if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         format!("{path}.{key}")
     } else {
@@ -42,7 +42,7 @@ pub fn child_path(path: &str, key: &str) -> String {
 }
 
 /// A short rendering of a value for messages.
-pub fn brief(value: &Value) -> String {
+pub(crate) fn brief(value: &Value) -> String {
     let text = value.to_string();
     if text.chars().count() > 120 {
         let cut: String = text.chars().take(117).collect();
@@ -497,7 +497,11 @@ impl Checker<'_> {
 }
 
 /// The expected document as a view over the actual one (see `Checker::view`); `None` when it should be absent.
-pub fn expected_view(matcher: &Matcher, actual: Option<&Value>, vars: &Vars) -> Result<Option<Value>, RenderError> {
+pub(crate) fn expected_view(
+    matcher: &Matcher,
+    actual: Option<&Value>,
+    vars: &Vars,
+) -> Result<Option<Value>, RenderError> {
     Checker { vars }.view(matcher, actual)
 }
 
@@ -544,7 +548,7 @@ fn has_type(value: &Value, t: JsonType) -> bool {
 }
 
 /// Equality where numbers compare by value (1 == 1.0) and objects ignore key order.
-pub fn json_equal(a: &Value, b: &Value) -> bool {
+pub(crate) fn json_equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => x == y || x.as_f64().zip(y.as_f64()).is_some_and(|(x, y)| x == y),
         (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_equal(a, b)),

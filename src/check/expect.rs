@@ -17,7 +17,7 @@ const EXCERPT_CHARS: usize = 200;
 
 /// Every broken expectation of `expect` in `response`. `at` is the step, for failures with no closer place.
 /// Errs only when a template inside a matcher cannot be rendered (a variable without a value).
-pub fn expect(
+pub(crate) fn expect(
     expect: &Expect,
     at: &Location,
     response: &Response,
@@ -75,7 +75,11 @@ fn unexpected_status(statuses: &[u16], status: u16) -> Option<String> {
 }
 
 /// The values a step captures from `response`, and a failure for each one missing that is not optional.
-pub fn captures(captures: &[Capture], at: &Location, response: &Response) -> (Vec<(String, Value)>, Vec<Failure>) {
+pub(crate) fn captures(
+    captures: &[Capture],
+    at: &Location,
+    response: &Response,
+) -> (Vec<(String, Value)>, Vec<Failure>) {
     let mut values = Vec::new();
     let mut failures = Vec::new();
     let body = response.value();
@@ -94,7 +98,7 @@ pub fn captures(captures: &[Capture], at: &Location, response: &Response) -> (Ve
 }
 
 /// The `items` expectation of a paginated step, against the items of all `pages` it fetched.
-pub fn items(
+pub(crate) fn items(
     matcher: &Matcher,
     collected: &Value,
     pages: u32,
@@ -105,12 +109,12 @@ pub fn items(
 }
 
 /// Whether the items collected so far satisfy a walk's `until` condition.
-pub fn until_met(until: &Matcher, collected: &Value, vars: &Vars) -> Result<bool, RenderError> {
+pub(crate) fn until_met(until: &Matcher, collected: &Value, vars: &Vars) -> Result<bool, RenderError> {
     Ok(body::check(until, Some(collected), vars)?.is_empty())
 }
 
 /// A unified diff of two documents, pretty-printed (plain text; colour is added by the terminal reporter).
-pub fn unified_diff(expected: &Value, actual: &Value) -> String {
+fn unified_diff(expected: &Value, actual: &Value) -> String {
     let expected = serde_json::to_string_pretty(expected).unwrap_or_default() + "\n";
     let actual = serde_json::to_string_pretty(actual).unwrap_or_default() + "\n";
     similar::TextDiff::from_lines(&expected, &actual)

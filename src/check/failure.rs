@@ -37,20 +37,20 @@ impl Failure {
     }
 
     /// The status is not one of those allowed. `expected` describes them (`201`, `one of 200, 204`).
-    pub fn status(expected: String, actual: u16, body_excerpt: &str, at: &Location) -> Self {
+    pub(crate) fn status(expected: String, actual: u16, body_excerpt: &str, at: &Location) -> Self {
         let excerpt = if body_excerpt.is_empty() { String::new() } else { format!(" — {body_excerpt}") };
         Failure::new(FailureKind::Status, at, "", format!("status: expected {expected}, got {actual}{excerpt}"))
             .expected(expected)
             .actual(Some(actual.to_string()))
     }
 
-    pub fn header(name: &str, mismatch: Mismatch, at: &Location) -> Self {
+    pub(crate) fn header(name: &str, mismatch: Mismatch, at: &Location) -> Self {
         let message = format!("header {name}: {}", mismatch.message().trim_start_matches("$: "));
         Failure::new(FailureKind::Header, at, name, message).expected(mismatch.expected).actual(mismatch.actual)
     }
 
     /// A body value broke its matcher; `diff` goes with the first mismatch of a body only.
-    pub fn body(mismatch: Mismatch, diff: Option<String>, at: &Location) -> Self {
+    pub(crate) fn body(mismatch: Mismatch, diff: Option<String>, at: &Location) -> Self {
         Failure::new(FailureKind::Body, at, mismatch.path.clone(), format!("body {}", mismatch.message()))
             .expected(mismatch.expected)
             .actual(mismatch.actual)
@@ -58,11 +58,11 @@ impl Failure {
     }
 
     /// A body was expected to be JSON and is not.
-    pub fn unparsable_body(reason: &str, body_excerpt: String, at: &Location) -> Self {
+    pub(crate) fn unparsable_body(reason: &str, body_excerpt: String, at: &Location) -> Self {
         Failure::new(FailureKind::Body, at, "$", reason.to_string()).expected("a JSON body").actual(Some(body_excerpt))
     }
 
-    pub fn schema(schema: &str, violation: SchemaViolation, at: &Location) -> Self {
+    pub(crate) fn schema(schema: &str, violation: SchemaViolation, at: &Location) -> Self {
         let path = if violation.instance_path.is_empty() { "/".to_string() } else { violation.instance_path };
         let message = format!("schema {schema}: at {path}: {} (keyword `{}`)", violation.message, violation.keyword);
         Failure::new(FailureKind::Schema, at, path, message)
@@ -70,7 +70,7 @@ impl Failure {
     }
 
     /// A capture that is not optional found nothing at its source.
-    pub fn missing_capture(capture: &Capture, body: Option<&Value>, at: &Location) -> Self {
+    pub(crate) fn missing_capture(capture: &Capture, body: Option<&Value>, at: &Location) -> Self {
         let (path, source) = match &capture.source {
             CaptureSource::Header(h) => (h.clone(), format!("header `{h}`")),
             CaptureSource::Body(p) => (p.clone(), format!("body pointer `{p}`")),
@@ -80,20 +80,20 @@ impl Failure {
     }
 
     /// The items of a paginated walk broke the `items` matcher.
-    pub fn items(pages: u32, mismatch: Mismatch, at: &Location) -> Self {
+    pub(crate) fn items(pages: u32, mismatch: Mismatch, at: &Location) -> Self {
         let message = format!("items of {pages} page(s): {}", mismatch.message());
         Failure::new(FailureKind::Items, at, mismatch.path, message).expected(mismatch.expected).actual(mismatch.actual)
     }
 
     /// A page of a paginated walk has no array where its items should be.
-    pub fn no_items_array(page: i64, pointer: &str, found: Option<&Value>, at: &Location) -> Self {
+    pub(crate) fn no_items_array(page: i64, pointer: &str, found: Option<&Value>, at: &Location) -> Self {
         Failure::new(FailureKind::Items, at, pointer, format!("page {page}: no array at {pointer}"))
             .expected("an array")
             .actual(found.map(brief))
     }
 
     /// Every walk over the pages saw the list change under it.
-    pub fn list_kept_changing(walks: u32, pointer: &str, at: &Location) -> Self {
+    pub(crate) fn list_kept_changing(walks: u32, pointer: &str, at: &Location) -> Self {
         let message = format!(
             "the list changed during each of {walks} walk(s) (the value at {pointer} moved between pages), so its \
              pages could not be checked together"
@@ -102,7 +102,7 @@ impl Failure {
             .expected(format!("the same value at {pointer} on every page of one walk"))
     }
 
-    pub fn snapshot_changed(name: &str, diff: String, at: &Location) -> Self {
+    pub(crate) fn snapshot_changed(name: &str, diff: String, at: &Location) -> Self {
         let message = format!(
             "the response differs from snapshot `{name}` (review with `cargo insta review`, or accept with \
              `--update-snapshots`)"
@@ -111,7 +111,7 @@ impl Failure {
     }
 
     /// The same failure, said of one page of a walk.
-    pub fn on_page(mut self, page: i64) -> Self {
+    pub(crate) fn on_page(mut self, page: i64) -> Self {
         self.message = format!("page {page}: {}", self.message);
         self
     }

@@ -9,5 +9,5 @@ mod response;
 pub mod schema;
 pub mod snapshot;
 
-pub use expect::{captures, expect, items, unified_diff, until_met};
-pub use response::Response;
+pub(crate) use expect::{captures, expect, items, until_met};
+pub(crate) use response::Response;

@@ -1,36 +1,33 @@
 //! A response as the checks see it: status, headers, the text and the body parsed once on arrival.
 
-use std::time::Duration;
-
 use serde_json::Value;
 
 /// A response read in full.
 #[derive(Debug, Clone)]
-pub struct Response {
-    pub status: u16,
+pub(crate) struct Response {
+    pub(crate) status: u16,
     /// Lowercase names, in arrival order; repeated headers appear repeatedly.
-    pub headers: Vec<(String, String)>,
-    pub text: String,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) text: String,
     /// The body as a value to match, parsed once when the response arrives (see [`Response::new`]).
-    pub body: Result<Value, String>,
-    pub duration: Duration,
+    pub(crate) body: Result<Value, String>,
 }
 
 impl Response {
     /// A response whose body is parsed here, once: every check and capture reads the same value.
-    pub fn new(status: u16, headers: Vec<(String, String)>, text: String, duration: Duration) -> Self {
-        let mut response = Response { status, headers, text, body: Ok(Value::Null), duration };
+    pub(crate) fn new(status: u16, headers: Vec<(String, String)>, text: String) -> Self {
+        let mut response = Response { status, headers, text, body: Ok(Value::Null) };
         response.body = response.parse_body();
         response
     }
 
     /// A header's value; repeated headers are joined with `, ` as HTTP allows.
-    pub fn header(&self, name: &str) -> Option<String> {
+    pub(crate) fn header(&self, name: &str) -> Option<String> {
         let values: Vec<&str> = self.headers.iter().filter(|(n, _)| n == name).map(|(_, v)| v.as_str()).collect();
         if values.is_empty() { None } else { Some(values.join(", ")) }
     }
 
-    pub fn is_json(&self) -> bool {
+    pub(crate) fn is_json(&self) -> bool {
         self.header("content-type").is_some_and(|ct| {
             let ct = ct.to_ascii_lowercase();
             ct.starts_with("application/json") || ct.contains("+json")
@@ -38,12 +35,12 @@ impl Response {
     }
 
     /// The body when it is a value to match (parsed JSON, or the text of a non-JSON body).
-    pub fn value(&self) -> Option<&Value> {
+    pub(crate) fn value(&self) -> Option<&Value> {
         self.body.as_ref().ok()
     }
 
     /// The first characters of the body, for failure messages.
-    pub fn excerpt(&self, chars: usize) -> String {
+    pub(crate) fn excerpt(&self, chars: usize) -> String {
         self.text.chars().take(chars).collect()
     }
 

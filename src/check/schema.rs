@@ -33,7 +33,7 @@ pub struct SchemaViolation {
     /// The failing keyword, e.g. `required`, `maxLength`, `type`.
     pub keyword: String,
     /// Where in the schema the keyword sits, following `$ref`s (JSON Schema "evaluation path").
-    pub schema_path: String,
+    pub(crate) schema_path: String,
     pub message: String,
 }
 
@@ -114,12 +114,8 @@ impl SchemaSet {
         Ok(SchemaSet { validators })
     }
 
-    pub fn empty() -> SchemaSet {
+    pub(crate) fn empty() -> SchemaSet {
         SchemaSet { validators: BTreeMap::new() }
-    }
-
-    pub fn contains(&self, name: &str) -> bool {
-        self.validators.contains_key(name)
     }
 
     /// Schema names in sorted order.
@@ -340,7 +336,7 @@ mod tests {
     #[test]
     fn unknown_schema_name_is_one_violation() {
         let set = SchemaSet::empty();
-        assert!(!set.contains("x.json"));
+        assert!(!set.validators.contains_key("x.json"));
         let violations = set.validate("x.json", &json!({}));
         assert_eq!(violations.len(), 1);
         assert!(violations[0].message.contains("unknown schema `x.json`"));

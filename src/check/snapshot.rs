@@ -30,7 +30,7 @@ pub enum SnapshotMode {
 }
 
 impl SnapshotMode {
-    pub fn dir(&self) -> Option<&Path> {
+    pub(crate) fn dir(&self) -> Option<&Path> {
         match self {
             SnapshotMode::Off => None,
             SnapshotMode::Check { dir } | SnapshotMode::Update { dir } => Some(dir),
@@ -39,18 +39,18 @@ impl SnapshotMode {
 }
 
 /// What to snapshot and where.
-pub struct SnapshotRequest<'a> {
+pub(crate) struct SnapshotRequest<'a> {
     /// `<snapshots>/<suite>`
-    pub dir: &'a Path,
+    pub(crate) dir: &'a Path,
     /// File name without extension, e.g. `groups__create__01-create`.
-    pub name: &'a str,
+    pub(crate) name: &'a str,
     /// The case file, recorded in the snapshot header.
-    pub source: &'a str,
+    pub(crate) source: &'a str,
     /// The case and step, recorded as the snapshot's description.
-    pub description: &'a str,
+    pub(crate) description: &'a str,
     /// insta selectors (`.body.id`) replaced by `[redacted]`.
-    pub redact: &'a [String],
-    pub accept_changes: bool,
+    pub(crate) redact: &'a [String],
+    pub(crate) accept_changes: bool,
 }
 
 static INSTA_ENV: Once = Once::new();
@@ -92,7 +92,7 @@ pub fn init() {
 
 /// The normalised response kept in snapshots: status, the suite's chosen headers, the body (the text when
 /// it is not a value to match).
-pub fn document(response: &Response, headers: &[String]) -> Value {
+pub(crate) fn document(response: &Response, headers: &[String]) -> Value {
     let mut kept = serde_json::Map::new();
     for name in headers {
         if let Some(v) = response.header(name) {
@@ -108,7 +108,7 @@ pub fn document(response: &Response, headers: &[String]) -> Value {
 
 /// The snapshot file name of a case's step: `groups__create__02-rename`, from the case file, the case, and
 /// the step's position and name made file-name-safe.
-pub fn name(case: &CaseId, step_name: &str, index: usize) -> String {
+pub(crate) fn name(case: &CaseId, step_name: &str, index: usize) -> String {
     let slug: String = step_name
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' })
@@ -122,7 +122,10 @@ pub fn name(case: &CaseId, step_name: &str, index: usize) -> String {
 }
 
 /// Compares `document` with the stored snapshot. Masked: a snapshot is committed, so it never holds a secret.
-pub fn assert_snapshot(request: &SnapshotRequest<'_>, document: &Masked<Value>) -> Result<SnapshotOutcome, String> {
+pub(crate) fn assert_snapshot(
+    request: &SnapshotRequest<'_>,
+    document: &Masked<Value>,
+) -> Result<SnapshotOutcome, String> {
     configure_insta();
     let snap = request.dir.join(format!("{}.snap", request.name));
     let pending = request.dir.join(format!("{}.snap.new", request.name));

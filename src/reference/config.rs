@@ -19,7 +19,7 @@ pub struct ServerConfig {
 
 impl ServerConfig {
     /// The value of `setting`: the one set, else its default.
-    pub fn value(&self, setting: &Setting) -> &str {
+    pub(crate) fn value(&self, setting: &Setting) -> &str {
         self.settings.values.get(setting.name).map_or(setting.default, String::as_str)
     }
 

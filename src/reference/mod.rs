@@ -11,7 +11,8 @@ mod server;
 
 pub use config::{ServerConfig, Settings, UnknownSetting};
 pub use fault::{Fault, all_faults, closest_fault, find_fault};
-pub use registry::{ApiModule, Setting, apis, banner, settings};
+pub(crate) use registry::ApiModule;
+pub use registry::{Setting, banner, settings};
 pub use server::{BackgroundServer, MAX_BODY_BYTES, app};
 
 pub(crate) use fault::fault_catalogue;

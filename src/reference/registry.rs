@@ -7,20 +7,22 @@ use super::config::ServerConfig;
 use super::fault::Fault;
 
 /// One reference API. Each API folder exports one of these as `API`; [`super::reference_apis!`] lists them.
-pub struct ApiModule {
+pub(crate) struct ApiModule {
     /// Short lowercase name: the prefix of its faults' names and the name of its suite under `cases/`.
-    pub name: &'static str,
+    // Only the uniqueness test reads it today; it is the API's identity in docs/adding-an-api.md.
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) name: &'static str,
     /// How the `conform serve` banner names it, e.g. `Sinch`.
-    pub title: &'static str,
+    pub(crate) title: &'static str,
     /// What it can be configured with; `conform serve` has one `--flag` per setting.
-    pub settings: &'static [Setting],
+    pub(crate) settings: &'static [Setting],
     /// Its faults (see [`super::fault::fault_catalogue!`]).
-    pub faults: &'static [Fault],
+    pub(crate) faults: &'static [Fault],
     /// Its routes, with state built from `config`. Routes must stay under the API's own path prefix, since
     /// every API is merged into one router.
-    pub router: fn(&ServerConfig) -> Router,
+    pub(crate) router: fn(&ServerConfig) -> Router,
     /// The path of its main resource with `config`'s settings filled in, shown in the banner.
-    pub entry_path: fn(&ServerConfig) -> String,
+    pub(crate) entry_path: fn(&ServerConfig) -> String,
 }
 
 /// One value an API is configured with: a credential it accepts, an id it serves. Settings are named like
@@ -30,13 +32,13 @@ pub struct Setting {
     /// `snake_case`; the `conform serve` flag is the same name in kebab case (`--sinch-token`).
     pub name: &'static str,
     /// The value when none is given, also the default of the suite variable of the same name.
-    pub default: &'static str,
+    pub(crate) default: &'static str,
     /// The placeholder in `--help`, e.g. `TOKEN`.
     pub value_name: &'static str,
     /// One sentence for `--help`.
     pub help: &'static str,
     /// How a client presents it, for the banner (`Authorization: Bearer …`); empty for nothing to add.
-    pub usage: &'static str,
+    pub(crate) usage: &'static str,
 }
 
 impl Setting {
@@ -47,7 +49,7 @@ impl Setting {
 }
 
 /// Every registered API, in registry order.
-pub fn apis() -> &'static [&'static ApiModule] {
+pub(crate) fn apis() -> &'static [&'static ApiModule] {
     super::APIS
 }
 

@@ -52,10 +52,6 @@ impl BackgroundServer {
         Ok(Self { addr, shutdown: Some(tx), thread: Some(thread) })
     }
 
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
-    }
-
     /// `http://127.0.0.1:PORT`, without a trailing slash.
     pub fn base_url(&self) -> String {
         format!("http://{}", self.addr)

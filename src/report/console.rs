@@ -127,7 +127,7 @@ fn step_line(step: &StepResult, color: bool) -> String {
 
 /// Everything a person needs to see about one failed case: where, which step, the request, what was
 /// expected, what came, and the body diff.
-pub fn failure_report(result: &Masked<CaseResult>, color: bool) -> String {
+pub(crate) fn failure_report(result: &Masked<CaseResult>, color: bool) -> String {
     case_report(result, color)
 }
 
@@ -165,7 +165,7 @@ fn indent(text: &str, prefix: &str) -> String {
 }
 
 /// Colours a unified diff: removed (expected) lines red, added (actual) lines green.
-pub fn colour_diff(diff: &str, color: bool) -> String {
+pub(crate) fn colour_diff(diff: &str, color: bool) -> String {
     if !color {
         return diff.to_string();
     }

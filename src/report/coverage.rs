@@ -26,7 +26,7 @@ pub enum CoverageStatus {
 
 impl CoverageStatus {
     /// The word reports show: `passed`, `not run`, …
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             CoverageStatus::Passed => "passed",
             CoverageStatus::Failed => "failed",
@@ -40,8 +40,8 @@ impl CoverageStatus {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RequirementCoverage {
     pub id: String,
-    pub summary: String,
-    pub check: CheckLevel,
+    pub(crate) summary: String,
+    pub(crate) check: CheckLevel,
     /// Ids (`suite::file::case`) of every loaded case naming the requirement, in load order.
     pub cases: Vec<String>,
     pub status: CoverageStatus,
@@ -51,7 +51,7 @@ pub struct RequirementCoverage {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SuiteCoverage {
     pub suite: String,
-    pub title: String,
+    pub(crate) title: String,
     /// Requirements a black-box client can check (`check: full` or `partial`).
     pub checkable: usize,
     /// Checkable requirements named by at least one case.

@@ -16,10 +16,10 @@ use crate::results::{CaseResult, Failure, Outcome, Phase, RunResult, SnapshotOut
 use crate::secrets::Masked;
 
 /// How many of the slowest cases the timings table lists.
-pub const SLOWEST: usize = 10;
+pub(crate) const SLOWEST: usize = 10;
 
 /// Writes `run` as one HTML page, with `coverage` shown per suite.
-pub fn write_html(run: &Masked<RunResult>, coverage: &[SuiteCoverage], out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_html(run: &Masked<RunResult>, coverage: &[SuiteCoverage], out: &mut dyn Write) -> io::Result<()> {
     let total = Tally::of(&run.cases);
     let outcomes: HashMap<String, Outcome> = run.cases.iter().map(|c| (c.id.to_string(), c.outcome)).collect();
     let suites = by_suite(&run.cases);
@@ -431,7 +431,7 @@ fn status_class(status: CoverageStatus) -> &'static str {
 }
 
 /// Escapes text for element content and double- or single-quoted attribute values.
-pub fn esc(text: &str) -> Cow<'_, str> {
+pub(crate) fn esc(text: &str) -> Cow<'_, str> {
     quick_xml::escape::escape(text)
 }
 

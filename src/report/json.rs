@@ -14,12 +14,12 @@ use crate::results::{CaseResult, Failure, FailureKind, Outcome, Phase, RunResult
 use crate::secrets::Masked;
 
 /// The `format` field: tells a conform report from other JSON.
-pub const FORMAT: &str = "conform-report";
+pub(crate) const FORMAT: &str = "conform-report";
 /// The `version` field.
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
 /// Writes `run` as a pretty-printed JSON report, with `coverage` attached to the suites it belongs to.
-pub fn write_json(run: &Masked<RunResult>, coverage: &[SuiteCoverage], out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_json(run: &Masked<RunResult>, coverage: &[SuiteCoverage], out: &mut dyn Write) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, &document(run, coverage))?;
     writeln!(out)
 }

@@ -12,7 +12,7 @@ use crate::results::{CaseResult, Outcome, Phase, SnapshotOutcome, StepResult};
 use crate::secrets::Masked;
 
 /// Writes `run` as one JUnit XML document.
-pub fn write_junit(run: &Masked<RunResult>, out: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn write_junit(run: &Masked<RunResult>, out: &mut dyn Write) -> io::Result<()> {
     let mut report = Report::new("conform");
     report.set_time(run.duration);
     if let Ok(started) = chrono::DateTime::parse_from_rfc3339(&run.started_at) {

@@ -4,13 +4,13 @@
 
 pub mod console;
 pub mod coverage;
-pub mod format;
+pub(crate) mod format;
 pub mod github;
-pub mod html;
-pub mod json;
-pub mod junit;
+pub(crate) mod html;
+pub(crate) mod json;
+pub(crate) mod junit;
 pub mod summary;
-pub mod tally;
+pub(crate) mod tally;
 
 pub use coverage::{CoverageStatus, RequirementCoverage, SuiteCoverage};
 pub use format::{ReportFormat, UnknownFormat, write_report};

@@ -11,7 +11,7 @@ use crate::results::RunResult;
 use crate::secrets::Masked;
 
 /// How many of the slowest cases the summary lists.
-pub const SLOWEST: usize = 5;
+pub(crate) const SLOWEST: usize = 5;
 
 /// Writes the summary; styles (green passed, red failed, …) only when `color`, whatever the terminal.
 pub fn write_summary(

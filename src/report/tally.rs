@@ -8,16 +8,16 @@ use crate::results::{CaseResult, Outcome};
 
 /// Cases per outcome.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Tally {
-    pub total: usize,
-    pub passed: usize,
-    pub failed: usize,
-    pub errored: usize,
-    pub skipped: usize,
+pub(crate) struct Tally {
+    pub(crate) total: usize,
+    pub(crate) passed: usize,
+    pub(crate) failed: usize,
+    pub(crate) errored: usize,
+    pub(crate) skipped: usize,
 }
 
 impl Tally {
-    pub fn of<'a>(cases: impl IntoIterator<Item = &'a CaseResult>) -> Self {
+    pub(crate) fn of<'a>(cases: impl IntoIterator<Item = &'a CaseResult>) -> Self {
         let mut tally = Tally::default();
         for case in cases {
             tally.total += 1;
@@ -34,24 +34,24 @@ impl Tally {
 
 /// The cases of one suite, in run order.
 #[derive(Debug)]
-pub struct SuiteCases<'a> {
-    pub name: &'a str,
-    pub cases: Vec<&'a CaseResult>,
+pub(crate) struct SuiteCases<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) cases: Vec<&'a CaseResult>,
 }
 
 impl SuiteCases<'_> {
-    pub fn tally(&self) -> Tally {
+    pub(crate) fn tally(&self) -> Tally {
         Tally::of(self.cases.iter().copied())
     }
 
     /// The sum of case durations (suites may run concurrently, so this is not wall time).
-    pub fn duration(&self) -> Duration {
+    pub(crate) fn duration(&self) -> Duration {
         self.cases.iter().map(|c| c.duration).sum()
     }
 }
 
 /// Cases grouped by suite, suites in order of first appearance.
-pub fn by_suite(cases: &[CaseResult]) -> Vec<SuiteCases<'_>> {
+pub(crate) fn by_suite(cases: &[CaseResult]) -> Vec<SuiteCases<'_>> {
     let mut suites: Vec<SuiteCases<'_>> = Vec::new();
     for case in cases {
         match suites.iter_mut().find(|s| s.name == case.id.suite) {
@@ -63,7 +63,7 @@ pub fn by_suite(cases: &[CaseResult]) -> Vec<SuiteCases<'_>> {
 }
 
 /// The `n` slowest cases, slowest first; skipped cases are left out (they took no time).
-pub fn slowest(cases: &[CaseResult], n: usize) -> Vec<&CaseResult> {
+pub(crate) fn slowest(cases: &[CaseResult], n: usize) -> Vec<&CaseResult> {
     let mut ran: Vec<&CaseResult> = cases.iter().filter(|c| c.outcome != Outcome::Skipped).collect();
     ran.sort_by(|a, b| b.duration.cmp(&a.duration).then_with(|| a.id.cmp(&b.id)));
     ran.truncate(n);
@@ -71,12 +71,12 @@ pub fn slowest(cases: &[CaseResult], n: usize) -> Vec<&CaseResult> {
 }
 
 /// Milliseconds with microsecond precision, as in the serialized results.
-pub fn millis(d: Duration) -> f64 {
+pub(crate) fn millis(d: Duration) -> f64 {
     (d.as_secs_f64() * 1_000_000.0).round() / 1000.0
 }
 
 /// `850 ms`, `3.21 s`, `2 min 5 s`: for people, not for parsing.
-pub fn human_duration(d: Duration) -> String {
+pub(crate) fn human_duration(d: Duration) -> String {
     let ms = d.as_secs_f64() * 1000.0;
     if ms < 1000.0 {
         format!("{} ms", ms.round() as u64)
@@ -89,7 +89,7 @@ pub fn human_duration(d: Duration) -> String {
 }
 
 /// The first failure or error message of a case, for one-line summaries.
-pub fn first_problem(case: &CaseResult) -> Option<&str> {
+pub(crate) fn first_problem(case: &CaseResult) -> Option<&str> {
     case.problems().next().map(|(_, message)| message)
 }
 

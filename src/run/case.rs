@@ -18,12 +18,12 @@ use crate::select::CaseRef;
 
 /// What a step needs to know about the run and its case.
 pub(super) struct CaseContext<'a> {
-    pub client: &'a reqwest::Client,
-    pub config: &'a super::RunConfig,
-    pub schemas: &'a SchemaSet,
-    pub suite: &'a Suite,
-    pub case: &'a Case,
-    pub masker: &'a Masker,
+    pub(crate) client: &'a reqwest::Client,
+    pub(crate) config: &'a super::RunConfig,
+    pub(crate) schemas: &'a SchemaSet,
+    pub(crate) suite: &'a Suite,
+    pub(crate) case: &'a Case,
+    pub(crate) masker: &'a Masker,
 }
 
 pub(super) async fn run_case(runner: &Runner, at: CaseRef, masker: &Masker) -> Masked<CaseResult> {

@@ -1,29 +1,29 @@
 //! Sending one rendered request and reading the whole response.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crate::check::Response;
 
 /// A request with every template already rendered.
 #[derive(Debug, Clone)]
-pub struct RenderedRequest {
-    pub method: reqwest::Method,
+pub(crate) struct RenderedRequest {
+    pub(crate) method: reqwest::Method,
     /// Full URL including the query string.
-    pub url: reqwest::Url,
-    pub headers: Vec<(String, String)>,
-    pub body: Option<Vec<u8>>,
+    pub(crate) url: reqwest::Url,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Option<Vec<u8>>,
 }
 
 impl RenderedRequest {
     /// `POST http://host/path?query`, as failures show it.
-    pub fn line(&self) -> String {
+    pub(crate) fn line(&self) -> String {
         format!("{} {}", self.method, self.url)
     }
 }
 
 /// Why no response came.
 #[derive(Debug, Clone, thiserror::Error)]
-pub enum TransportError {
+pub(crate) enum TransportError {
     #[error("no response within {0:?} (timeout)")]
     Timeout(Duration),
     #[error("cannot connect: {0}")]
@@ -41,12 +41,11 @@ pub(super) fn client(connect_timeout: Duration) -> reqwest::Result<reqwest::Clie
 }
 
 /// Sends `request` once. The client's timeout bounds the whole exchange.
-pub async fn send(
+pub(crate) async fn send(
     client: &reqwest::Client,
     request: &RenderedRequest,
     timeout: Duration,
 ) -> Result<Response, TransportError> {
-    let started = Instant::now();
     let mut builder = client.request(request.method.clone(), request.url.clone()).timeout(timeout);
     for (name, value) in &request.headers {
         builder = builder.header(name, value);
@@ -71,7 +70,7 @@ pub async fn send(
         .map(|(n, v)| (n.as_str().to_ascii_lowercase(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
         .collect();
     let bytes = response.bytes().await.map_err(classify)?;
-    Ok(Response::new(status, headers, String::from_utf8_lossy(&bytes).into_owned(), started.elapsed()))
+    Ok(Response::new(status, headers, String::from_utf8_lossy(&bytes).into_owned()))
 }
 
 /// The error and its causes on one line: reqwest's own message alone hides the useful part.

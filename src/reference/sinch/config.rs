@@ -24,10 +24,10 @@ pub(super) const SETTINGS: &[Setting] = &[SERVICE_PLAN_ID, TOKEN];
 
 #[derive(Debug, Clone)]
 pub(crate) struct SinchConfig {
-    pub service_plan_id: String,
-    pub token: String,
-    pub fault: Option<SinchFault>,
-    pub with_data: bool,
+    pub(crate) service_plan_id: String,
+    pub(crate) token: String,
+    pub(crate) fault: Option<SinchFault>,
+    pub(crate) with_data: bool,
 }
 
 impl SinchConfig {

@@ -92,10 +92,10 @@ pub(crate) fn group_view(store: &GroupStore, group: &Group) -> GroupView {
 /// One page of the list operation.
 #[derive(Debug, Serialize)]
 pub(crate) struct ListPage {
-    pub page: u64,
-    pub page_size: u64,
-    pub count: u64,
-    pub groups: Vec<GroupView>,
+    pub(crate) page: u64,
+    pub(crate) page_size: u64,
+    pub(crate) count: u64,
+    pub(crate) groups: Vec<GroupView>,
 }
 
 /// Page `page` of `page_size` groups, newest first. `page_size` in the answer is how many came back.

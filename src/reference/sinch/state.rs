@@ -8,7 +8,7 @@ use super::validate::Validator;
 
 /// The store sits behind a std mutex: handlers never await while holding it.
 pub(crate) struct SinchState {
-    pub config: SinchConfig,
+    pub(crate) config: SinchConfig,
     store: Mutex<GroupStore>,
 }
 

@@ -12,18 +12,18 @@ use super::validate::{AutoUpdate, Change, GroupFields, UpdateFields};
 
 #[derive(Debug, Clone)]
 pub(crate) struct Group {
-    pub id: String,
+    pub(crate) id: String,
     /// Creation order. Timestamps can tie within a millisecond; this never does, so list order is total.
-    pub seq: u64,
-    pub name: Option<String>,
+    pub(crate) seq: u64,
+    pub(crate) name: Option<String>,
     /// Own members, normalised. Sorted so `/members` is stable from one call to the next.
-    pub members: BTreeSet<String>,
+    pub(crate) members: BTreeSet<String>,
     /// Only grows under the `sinch-duplicate-adds-counted` fault: duplicates it wrongly counts.
-    pub duplicates_counted: usize,
-    pub child_groups: Vec<String>,
-    pub auto_update: Option<AutoUpdate>,
-    pub created_at: DateTime<Utc>,
-    pub modified_at: DateTime<Utc>,
+    pub(crate) duplicates_counted: usize,
+    pub(crate) child_groups: Vec<String>,
+    pub(crate) auto_update: Option<AutoUpdate>,
+    pub(crate) created_at: DateTime<Utc>,
+    pub(crate) modified_at: DateTime<Utc>,
 }
 
 /// All groups; callers hold it behind one mutex so check-then-write sequences (name conflicts) are atomic.

@@ -51,16 +51,16 @@ fn is_one_word(s: &str) -> bool {
 /// A keyword pair as sent in MO messages.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Keywords {
-    pub first_word: String,
-    pub second_word: Option<String>,
+    pub(crate) first_word: String,
+    pub(crate) second_word: Option<String>,
 }
 
 /// `auto_update`, with `to` normalised like any MSISDN (short codes kept as digits).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct AutoUpdate {
-    pub to: String,
-    pub add: Option<Keywords>,
-    pub remove: Option<Keywords>,
+    pub(crate) to: String,
+    pub(crate) add: Option<Keywords>,
+    pub(crate) remove: Option<Keywords>,
 }
 
 /// How an update treats a nullable field: absent keeps, `null` clears, a value sets.
@@ -74,28 +74,28 @@ pub(crate) enum Change<T> {
 /// The body of create (POST /groups) and replace (PUT /groups/{id}): same fields, but replace needs `members`.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct GroupFields {
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
     /// Normalised; may hold duplicates, which the store ignores.
-    pub members: Vec<String>,
+    pub(crate) members: Vec<String>,
     /// Unique, in the order given.
-    pub child_groups: Vec<String>,
-    pub auto_update: Option<AutoUpdate>,
+    pub(crate) child_groups: Vec<String>,
+    pub(crate) auto_update: Option<AutoUpdate>,
 }
 
 /// The body of update (POST /groups/{id}).
 #[derive(Debug, Clone)]
 pub(crate) struct UpdateFields {
-    pub add: Vec<String>,
-    pub remove: Vec<String>,
-    pub name: Change<String>,
-    pub add_from_group: Option<String>,
-    pub remove_from_group: Option<String>,
-    pub auto_update: Change<AutoUpdate>,
+    pub(crate) add: Vec<String>,
+    pub(crate) remove: Vec<String>,
+    pub(crate) name: Change<String>,
+    pub(crate) add_from_group: Option<String>,
+    pub(crate) remove_from_group: Option<String>,
+    pub(crate) auto_update: Change<AutoUpdate>,
 }
 
 /// Reads JSON fields with the server's configuration at hand, since several faults loosen a check.
 pub(crate) struct Validator<'a> {
-    pub config: &'a SinchConfig,
+    pub(crate) config: &'a SinchConfig,
 }
 
 fn mismatch(field: &str, expected: &str) -> SinchError {

@@ -33,11 +33,11 @@ pub(super) const SETTINGS: &[Setting] = &[TENANT_ID, TOKEN, READ_TOKEN];
 
 #[derive(Debug, Clone)]
 pub(crate) struct XeroConfig {
-    pub tenant_id: String,
-    pub token: String,
-    pub read_token: String,
-    pub fault: Option<XeroFault>,
-    pub with_data: bool,
+    pub(crate) tenant_id: String,
+    pub(crate) token: String,
+    pub(crate) read_token: String,
+    pub(crate) fault: Option<XeroFault>,
+    pub(crate) with_data: bool,
 }
 
 impl XeroConfig {

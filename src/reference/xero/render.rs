@@ -42,10 +42,10 @@ impl Format {
 /// A finished response, kept as data so an idempotent request can be answered again byte for byte.
 #[derive(Debug, Clone)]
 pub(crate) struct Rendered {
-    pub status: StatusCode,
-    pub content_type: Option<&'static str>,
-    pub body: Vec<u8>,
-    pub correlation_id: Option<String>,
+    pub(crate) status: StatusCode,
+    pub(crate) content_type: Option<&'static str>,
+    pub(crate) body: Vec<u8>,
+    pub(crate) correlation_id: Option<String>,
 }
 
 impl Rendered {
@@ -81,8 +81,8 @@ impl IntoResponse for Rendered {
 /// What every handler needs to render: the server's configuration (for faults) and the client's format.
 #[derive(Clone, Copy)]
 pub(crate) struct Ctx<'a> {
-    pub config: &'a XeroConfig,
-    pub format: Format,
+    pub(crate) config: &'a XeroConfig,
+    pub(crate) format: Format,
 }
 
 impl Ctx<'_> {

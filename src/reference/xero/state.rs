@@ -14,8 +14,8 @@ use super::store::{Data, Store};
 
 #[derive(Clone)]
 pub(crate) struct XeroState {
-    pub config: Arc<XeroConfig>,
-    pub store: Arc<Store>,
+    pub(crate) config: Arc<XeroConfig>,
+    pub(crate) store: Arc<Store>,
 }
 
 impl XeroState {

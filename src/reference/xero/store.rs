@@ -68,27 +68,27 @@ impl ContactStatus {
 
 #[derive(Debug, Clone)]
 pub(crate) struct Group {
-    pub id: Uuid,
-    pub name: String,
-    pub status: GroupStatus,
+    pub(crate) id: Uuid,
+    pub(crate) name: String,
+    pub(crate) status: GroupStatus,
     /// Member contact ids, in the order they were added, without repeats.
-    pub members: Vec<Uuid>,
+    pub(crate) members: Vec<Uuid>,
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct Contact {
-    pub id: Uuid,
-    pub name: String,
-    pub status: ContactStatus,
+    pub(crate) id: Uuid,
+    pub(crate) name: String,
+    pub(crate) status: ContactStatus,
 }
 
 /// Everything behind the lock.
 #[derive(Debug, Default)]
 pub(crate) struct Data {
     /// In creation order.
-    pub groups: Vec<Group>,
+    pub(crate) groups: Vec<Group>,
     /// In creation order.
-    pub contacts: Vec<Contact>,
+    pub(crate) contacts: Vec<Contact>,
     replays: HashMap<String, Rendered>,
     replay_order: Vec<String>,
 }
