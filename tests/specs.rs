@@ -268,7 +268,7 @@ struct Requirement {
     reference: Option<String>,
     #[allow(dead_code)]
     note: Option<String>,
-    check: CheckLevel,
+    check: Testability,
     checkable_part: Option<String>,
     #[serde(default)]
     tags: Vec<Tag>,
@@ -285,7 +285,7 @@ enum Source {
 
 #[derive(Debug, Deserialize, PartialEq)]
 #[serde(rename_all = "lowercase")]
-enum CheckLevel {
+enum Testability {
     Full,
     Partial,
     None,
@@ -318,7 +318,7 @@ fn catalogues_are_well_formed() {
             assert!(r.id.starts_with(&format!("{suite}.")), "{} in {suite}.yaml", r.id);
             assert!(seen.insert(r.id.clone()), "duplicate id {}", r.id);
             assert!(!r.summary.trim().is_empty(), "{}: empty summary", r.id);
-            if r.check != CheckLevel::Full {
+            if r.check != Testability::Full {
                 assert!(
                     r.checkable_part.as_deref().is_some_and(|s| !s.trim().is_empty()),
                     "{}: check is not full but checkable_part is missing",

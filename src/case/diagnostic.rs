@@ -55,3 +55,13 @@ fn render_all(diagnostics: &[Diagnostic]) -> String {
     out.push_str(&format!("{n} error{} found", if n == 1 { "" } else { "s" }));
     out
 }
+
+/// The closest known word, for "did you mean" hints.
+pub(crate) fn suggest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (strsim::levenshtein(word, k), *k))
+        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}

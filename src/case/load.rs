@@ -10,7 +10,7 @@ use super::diagnostic::{Diagnostic, LoadErrors};
 use super::model::*;
 use super::position::PositionIndex;
 use super::raw::*;
-use super::validate::{FileChecker, SuiteContext};
+use super::validate::{FileValidator, SuiteContext};
 use super::value::yaml_key;
 
 /// The file in each suite folder.
@@ -183,28 +183,28 @@ fn load_suite(
     let declared: Vec<String> = raw.vars.keys().filter_map(yaml_key).collect();
     // Suite variables may use each other in any order, and what the command line adds.
     known.extend(declared.iter().cloned());
-    let mut checker = FileChecker { parsed: &parsed, errors: Vec::new() };
-    let vars = checker.vars(&raw.vars, "vars", &known);
+    let mut validator = FileValidator { parsed: &parsed, errors: Vec::new() };
+    let vars = validator.vars(&raw.vars, "vars", &known);
 
     let secrets: BTreeSet<String> = raw.secrets.iter().cloned().collect();
     for (i, s) in raw.secrets.iter().enumerate() {
         if !known.contains(s) {
-            checker.push(
-                checker.parsed.at_value(&format!("secrets[{i}]"), format!("`{s}` is not a variable of this suite")),
+            validator.push(
+                validator.parsed.at_value(&format!("secrets[{i}]"), format!("`{s}` is not a variable of this suite")),
             );
         }
     }
 
     let mut headers = Vec::new();
     for (h, value) in &raw.headers {
-        if let Some(t) = checker.template(value, &format!("headers.{h}"), &known) {
+        if let Some(t) = validator.template(value, &format!("headers.{h}"), &known) {
             headers.push((h.clone(), t));
         }
     }
     let catalogue = raw.requirements.as_ref().and_then(|rel| match parse_file::<Catalogue>(&dir.join(rel)) {
         Ok(c) => Some(c.value),
         Err(d) => {
-            checker.push(d);
+            validator.push(d);
             None
         }
     });
@@ -219,7 +219,7 @@ fn load_suite(
             .map(|h| h.to_ascii_lowercase())
             .collect(),
     };
-    errors.append(&mut checker.errors);
+    errors.append(&mut validator.errors);
 
     // A catalogue kept inside the suite folder is not a case file.
     let catalogue_file = raw.requirements.as_ref().map(|rel| dir.join(rel));
@@ -239,22 +239,22 @@ fn load_suite(
                 continue;
             }
         };
-        let mut checker = FileChecker { parsed: &parsed, errors: Vec::new() };
+        let mut validator = FileValidator { parsed: &parsed, errors: Vec::new() };
         let ctx =
             SuiteContext { suite: &name, file_id: &file_id, known: &known, catalogue: catalogue.as_ref(), options };
         let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
         for (i, raw_case) in parsed.value.cases.iter().enumerate() {
             if let Some(first) = seen.insert(&raw_case.name, i) {
-                checker.push(checker.parsed.at_value(
+                validator.push(validator.parsed.at_value(
                     &format!("cases[{i}].name"),
                     format!("duplicate case name `{}` (first used by cases[{first}])", raw_case.name),
                 ));
             }
-            if let Some(case) = checker.case(raw_case, i, &ctx) {
+            if let Some(case) = validator.case(raw_case, i, &ctx) {
                 cases.push(case);
             }
         }
-        errors.append(&mut checker.errors);
+        errors.append(&mut validator.errors);
     }
     Some(Suite {
         name,

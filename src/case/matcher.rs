@@ -3,6 +3,7 @@
 
 use serde_yaml::Value as Y;
 
+use super::diagnostic::suggest;
 use super::value::{TValue, ValueError, join_path, yaml_key};
 
 /// JSON types a `!type` matcher names.
@@ -227,7 +228,7 @@ impl MatcherBuilder {
             "regex" => match arg.as_str() {
                 Some(src) => match regex::Regex::new(src) {
                     Ok(re) => Ok(Matcher::Regex(Pattern(re))),
-                    Err(e) => self.invalid(path, format!("invalid regex `{src}`: {}", first_line(&e.to_string()))),
+                    Err(e) => self.invalid(path, format!("invalid regex `{src}`: {}", last_line(&e.to_string()))),
                 },
                 None => self.invalid(path, "`!regex` takes a string pattern".into()),
             },
@@ -331,18 +332,9 @@ impl Default for MatcherBuilder {
     }
 }
 
-fn first_line(s: &str) -> String {
+/// The last non-blank line, trimmed: a regex error draws the pattern and a caret first and names the reason last.
+fn last_line(s: &str) -> String {
     s.lines().rfind(|l| !l.trim().is_empty()).unwrap_or(s).trim().to_string()
-}
-
-/// The closest known word, for "did you mean" hints.
-pub(crate) fn suggest<'a>(word: &str, known: &[&'a str]) -> Option<&'a str> {
-    known
-        .iter()
-        .map(|k| (strsim::levenshtein(word, k), *k))
-        .filter(|(d, k)| *d <= 2.max(k.len() / 3))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, k)| k)
 }
 
 #[cfg(test)]

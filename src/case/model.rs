@@ -64,24 +64,33 @@ pub struct Requirement {
     pub source: String,
     pub reference: Option<String>,
     pub note: Option<String>,
-    pub check: CheckLevel,
+    pub check: Testability,
     pub checkable_part: Option<String>,
     #[serde(default)]
     pub tags: Vec<String>,
 }
 
-/// Whether a black-box client can check a requirement.
+/// How much of a documented requirement the suite can check: the catalogue's `check: full | partial | none`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum CheckLevel {
+pub enum Testability {
     Full,
     Partial,
     None,
 }
 
-impl CheckLevel {
+impl Testability {
     pub(crate) fn is_checkable(self) -> bool {
-        self != CheckLevel::None
+        self != Testability::None
+    }
+
+    /// The catalogue's spelling: `full`, `partial` or `none`.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Testability::Full => "full",
+            Testability::Partial => "partial",
+            Testability::None => "none",
+        }
     }
 }
 

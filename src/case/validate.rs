@@ -4,9 +4,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use super::diagnostic::Diagnostic;
+use super::diagnostic::{Diagnostic, suggest};
 use super::load::{LoadOptions, Parsed, location};
-use super::matcher::{Matcher, MatcherBuilder, suggest};
+use super::matcher::{Matcher, MatcherBuilder};
 use super::model::*;
 use super::raw::*;
 use super::template::Template;
@@ -21,7 +21,7 @@ pub(super) struct SuiteContext<'a> {
 }
 
 /// Validates one file's raw structs into the model, collecting diagnostics.
-pub(super) struct FileChecker<'a, T> {
+pub(super) struct FileValidator<'a, T> {
     pub(super) parsed: &'a Parsed<T>,
     pub(super) errors: Vec<Diagnostic>,
 }
@@ -33,7 +33,7 @@ struct Scope {
     later_captures: BTreeMap<String, usize>,
 }
 
-impl<T> FileChecker<'_, T> {
+impl<T> FileValidator<'_, T> {
     pub(super) fn push(&mut self, d: Diagnostic) {
         self.errors.push(d);
     }
@@ -157,7 +157,7 @@ fn is_case_name(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
-impl FileChecker<'_, RawCaseFile> {
+impl FileValidator<'_, RawCaseFile> {
     pub(super) fn case(&mut self, raw: &RawCase, index: usize, ctx: &SuiteContext<'_>) -> Option<Case> {
         let path = format!("cases[{index}]");
         let errors_before = self.errors.len();

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::case::{CaseId, CheckLevel, Suite};
+use crate::case::{CaseId, Suite, Testability};
 use crate::results::{CaseResult, Outcome};
 
 /// How a requirement stands after a run.
@@ -41,7 +41,7 @@ impl CoverageStatus {
 pub struct RequirementCoverage {
     pub id: String,
     pub(crate) summary: String,
-    pub(crate) check: CheckLevel,
+    pub(crate) check: Testability,
     /// Ids (`suite::file::case`) of every loaded case naming the requirement, in load order.
     pub cases: Vec<String>,
     pub status: CoverageStatus,
@@ -123,7 +123,7 @@ pub fn compute(suites: &[Suite], results: &[CaseResult]) -> Vec<SuiteCoverage> {
 }
 
 /// `outcomes`: one entry per case naming the requirement, `None` when the case is not in this run.
-fn status_of(check: CheckLevel, outcomes: impl Iterator<Item = Option<Outcome>>) -> CoverageStatus {
+fn status_of(check: Testability, outcomes: impl Iterator<Item = Option<Outcome>>) -> CoverageStatus {
     if !check.is_checkable() {
         return CoverageStatus::Uncheckable;
     }
@@ -144,15 +144,7 @@ fn status_of(check: CheckLevel, outcomes: impl Iterator<Item = Option<Outcome>>)
     }
 }
 
-fn check_label(check: CheckLevel) -> &'static str {
-    match check {
-        CheckLevel::Full => "full",
-        CheckLevel::Partial => "partial",
-        CheckLevel::None => "none",
-    }
-}
-
-/// The `conform coverage` table: per suite, each requirement with its check level and the cases naming it
+/// The `conform coverage` table: per suite, each requirement with its testability and the cases naming it
 /// (one per line), then every checkable requirement that no case names.
 pub fn write_table(coverage: &[SuiteCoverage], out: &mut dyn Write) -> io::Result<()> {
     for (i, suite) in coverage.iter().enumerate() {
@@ -165,7 +157,7 @@ pub fn write_table(coverage: &[SuiteCoverage], out: &mut dyn Write) -> io::Resul
         for req in &suite.requirements {
             let mut cases = req.cases.iter();
             let first = cases.next().map_or("-", String::as_str);
-            writeln!(out, "  {:<id_width$}  {:<7}  {first}", req.id, check_label(req.check))?;
+            writeln!(out, "  {:<id_width$}  {:<7}  {first}", req.id, req.check.name())?;
             for case in cases {
                 writeln!(out, "  {:<id_width$}  {:<7}  {case}", "", "")?;
             }
@@ -193,12 +185,12 @@ mod tests {
     fn status_rules() {
         use CoverageStatus as S;
         use Outcome::*;
-        assert_eq!(status_of(CheckLevel::None, [Some(Passed)].into_iter()), S::Uncheckable);
-        assert_eq!(status_of(CheckLevel::Full, [].into_iter()), S::Unchecked);
-        assert_eq!(status_of(CheckLevel::Full, [None, Some(Skipped)].into_iter()), S::NotRun);
-        assert_eq!(status_of(CheckLevel::Partial, [Some(Passed), None].into_iter()), S::Passed);
-        assert_eq!(status_of(CheckLevel::Full, [Some(Passed), Some(Errored)].into_iter()), S::Failed);
-        assert_eq!(status_of(CheckLevel::Full, [Some(Failed), Some(Passed)].into_iter()), S::Failed);
+        assert_eq!(status_of(Testability::None, [Some(Passed)].into_iter()), S::Uncheckable);
+        assert_eq!(status_of(Testability::Full, [].into_iter()), S::Unchecked);
+        assert_eq!(status_of(Testability::Full, [None, Some(Skipped)].into_iter()), S::NotRun);
+        assert_eq!(status_of(Testability::Partial, [Some(Passed), None].into_iter()), S::Passed);
+        assert_eq!(status_of(Testability::Full, [Some(Passed), Some(Errored)].into_iter()), S::Failed);
+        assert_eq!(status_of(Testability::Full, [Some(Failed), Some(Passed)].into_iter()), S::Failed);
     }
 
     #[test]

@@ -11,7 +11,6 @@ use std::io::{self, Write};
 
 use super::coverage::{CoverageStatus, RequirementCoverage, SuiteCoverage};
 use super::tally::{SuiteCases, Tally, by_suite, human_duration, millis, slowest};
-use crate::case::CheckLevel;
 use crate::results::{CaseResult, Failure, Outcome, Phase, RunResult, SnapshotOutcome, StepResult};
 use crate::secrets::Masked;
 
@@ -318,11 +317,7 @@ fn requirement_row(
     outcomes: &HashMap<String, Outcome>,
 ) -> io::Result<()> {
     let status = status_class(req.status);
-    let check = match req.check {
-        CheckLevel::Full => "full",
-        CheckLevel::Partial => "partial",
-        CheckLevel::None => "none",
-    };
+    let check = req.check.name();
     write!(
         out,
         "<tr class=\"req {status}\" data-requirement=\"{}\" data-status=\"{status}\"><td><code>{}</code></td>\
