@@ -121,6 +121,10 @@ pub struct RunArgs {
     /// Stop starting new cases after the first failure.
     #[arg(long)]
     pub fail_fast: bool,
+    /// Fail the cases where only `should` expectations (fidelity to the real service, beyond the contract)
+    /// differ; without it they are reported as non-strict and pass the gate.
+    #[arg(long)]
+    pub strict: bool,
     /// Accept every changed or new snapshot.
     #[arg(long, conflicts_with = "no_snapshots")]
     pub update_snapshots: bool,

@@ -87,6 +87,8 @@ pub fn run(args: RunArgs) -> Exit {
         retries: args.retries,
         fail_fast: args.fail_fast,
         snapshots,
+        strict: args.strict,
+        embedded_target: target.is_embedded(),
     };
     let runner = match Runner::new(Arc::new(project), config) {
         Ok(r) => r,
@@ -113,6 +115,7 @@ pub fn run(args: RunArgs) -> Exit {
 
     let coverage = coverage::compute(&runner.project().suites, &result.cases);
     let mut stdout = std::io::stdout().lock();
+    let _ = console::write_non_strict(&result, color, &mut stdout);
     let _ = console::write_failures(&result, color, &mut stdout);
     let _ = summary::write_summary(&result, &coverage, &mut stdout, color);
     if github::enabled() {

@@ -5,13 +5,17 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::case::{Case, CaseId, Location, Step};
+use crate::case::{Case, CaseId, Level, Location, Step};
 use crate::secrets::{Mask, Masker};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
     Passed,
+    /// Only `should` expectations failed: the contract holds, fidelity to the real service does not. Passes
+    /// the gate unless `--strict`.
+    #[serde(rename = "non-strict")]
+    NonStrict,
     /// The implementation broke an expectation.
     Failed,
     /// The case could not run: transport error, timeout, an undefined capture.
@@ -35,6 +39,8 @@ pub struct CaseResult {
     pub tags: Vec<String>,
     pub requirements: Vec<String>,
     pub outcome: Outcome,
+    /// Why a skipped case did not run.
+    pub skip_reason: Option<String>,
     #[serde(serialize_with = "as_millis")]
     pub duration: Duration,
     pub steps: Vec<StepResult>,
@@ -47,6 +53,7 @@ impl Mask for CaseResult {
             return;
         }
         self.description.mask(masker);
+        self.skip_reason.mask(masker);
         for step in &mut self.steps {
             step.name.mask(masker);
             step.request.mask(masker);
@@ -73,8 +80,8 @@ impl Mask for RunResult {
 }
 
 impl CaseResult {
-    /// A case that did not run: `--fail-fast` stopped the run first.
-    pub(crate) fn skipped(case: &Case) -> Self {
+    /// A case that did not run, and why.
+    pub(crate) fn skipped(case: &Case, reason: String) -> Self {
         CaseResult {
             id: case.id.clone(),
             location: case.location.clone(),
@@ -82,6 +89,7 @@ impl CaseResult {
             tags: case.tags.clone(),
             requirements: case.requirements.clone(),
             outcome: Outcome::Skipped,
+            skip_reason: Some(reason),
             duration: Duration::ZERO,
             steps: Vec::new(),
         }
@@ -165,6 +173,8 @@ pub enum RunEvent<'a> {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Failure {
     pub kind: FailureKind,
+    /// `should` when the broken expectation only asks for fidelity to the real service.
+    pub level: Level,
     /// Where in the response: a JSON path (`$.groups[0].name`), a header name, or empty.
     pub path: String,
     pub message: String,

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The ```yaml blocks of a Markdown file, in order.
+/// The ```yaml blocks of a Markdown file, in order (```yml marks a fragment that is not run).
 fn yaml_blocks(path: &str) -> Vec<String> {
     let text = std::fs::read_to_string(path).unwrap();
     let mut blocks = Vec::new();

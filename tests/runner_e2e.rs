@@ -15,6 +15,7 @@ use std::process::{Command, Output};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use conform::case::Level;
 use conform::project::{Project, ProjectSource};
 use conform::results::{CaseResult, FailureKind, Outcome, Phase};
 use conform::run::{RunConfig, Runner};
@@ -440,4 +441,64 @@ fn library_fail_fast_keeps_plan_order() {
     assert_eq!(outcomes[0], Outcome::Failed);
     assert!(outcomes[1..].iter().all(|o| *o == Outcome::Skipped), "{outcomes:?}");
     assert_eq!(result.cases[0].id.name, EXPECTED_FAILURES[0].0);
+}
+
+#[test]
+fn should_expectations_make_a_case_non_strict_and_strict_fails_it() {
+    let server = TestServer::start();
+    let filter = ["--filter", "should-differs", "--filter", "should-holds"];
+    let out = run(&server.base_url(), &[&file("levels")], &filter);
+    // Non-strict passes the gate.
+    out.assert_code(0);
+    assert!(out.stdout.contains("NON-STRICT e2e::levels::should-differs"), "{}", out.stdout);
+    assert!(out.stdout.contains("PASS  e2e::levels::should-holds"), "{}", out.stdout);
+    assert!(out.stdout.contains("1 passed, 1 non-strict, 0 failed"), "{}", out.stdout);
+    assert!(out.stdout.contains("1 of them non-strict"), "{}", out.stdout);
+
+    let mut strict: Vec<&str> = filter.to_vec();
+    strict.push("--strict");
+    let out = run(&server.base_url(), &[&file("levels")], &strict);
+    out.assert_code(1);
+    let report = out.report("e2e::levels::should-differs");
+    assert!(report.contains("header x-api-version: expected \"3\", got \"2\""), "{report}");
+    assert!(report.contains("body $.name: expected \"widgets\", got \"widget\""), "{report}");
+}
+
+#[test]
+fn library_should_failures_carry_their_level_and_must_failures_still_fail() {
+    let server = TestServer::start();
+    let result = run_case(RunConfig::new(server.base_url()), "levels", "should-differs");
+    assert_eq!(result.outcome, Outcome::NonStrict);
+    assert_eq!(result.steps.len(), 2, "a should difference does not stop the case");
+    assert_eq!(result.steps[0].outcome, Outcome::NonStrict);
+    assert!(result.steps[0].failures.iter().all(|f| f.level == Level::Should));
+    assert_eq!(result.steps[0].failures.len(), 2);
+
+    let strict = RunConfig { strict: true, ..RunConfig::new(server.base_url()) };
+    assert_eq!(run_case(strict, "levels", "should-differs").outcome, Outcome::Failed);
+
+    let result = run_case(RunConfig::new(server.base_url()), "levels", "must-fails-beside-should");
+    assert_eq!(result.outcome, Outcome::Failed);
+    let levels: Vec<Level> = result.steps[0].failures.iter().map(|f| f.level).collect();
+    assert_eq!(levels, [Level::Must, Level::Should]);
+}
+
+#[test]
+fn a_case_whose_needs_are_not_given_is_skipped_with_the_reason_against_another_target() {
+    let server = TestServer::start();
+    let out = run(&server.base_url(), &[&file("needs")], &[]);
+    out.assert_code(0);
+    assert!(
+        out.stdout.contains(
+            "SKIP  e2e::needs::second-token (0 ms) — needs second_token against this target: give --var second_token=…"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(server.requests().is_empty(), "a skipped case sends nothing: {:?}", server.requests());
+
+    // Given, it runs.
+    let out = run(&server.base_url(), &[&file("needs")], &["--var", "second_token=abc"]);
+    out.assert_code(0);
+    assert!(out.stdout.contains("PASS  e2e::needs::second-token"), "{}", out.stdout);
 }

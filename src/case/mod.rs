@@ -2,6 +2,7 @@
 
 pub(crate) mod diagnostic;
 pub mod json_schema;
+pub(crate) mod level;
 pub(crate) mod load;
 pub mod matcher;
 pub(crate) mod model;
@@ -13,5 +14,6 @@ pub(crate) mod value;
 pub mod vars;
 
 pub use diagnostic::LoadErrors;
+pub use level::Level;
 pub(crate) use load::{LoadOptions, load};
 pub use model::*;

@@ -117,6 +117,8 @@ pub struct Case {
     pub tags: Vec<String>,
     pub requirements: Vec<String>,
     pub vars: Vec<(String, TValue)>,
+    /// Variables the user must give for the case to run against another implementation than the embedded one.
+    pub needs: Vec<String>,
     pub steps: Vec<Step>,
     pub cleanup: Vec<Step>,
 }
@@ -175,6 +177,8 @@ pub(crate) struct Expect {
     pub(crate) body: Option<Matcher>,
     pub(crate) schema: Option<String>,
     pub(crate) items: Option<Matcher>,
+    /// Expectations at the `should` level; its empty `status` means no status check.
+    pub(crate) should: Option<Box<Expect>>,
 }
 
 #[derive(Debug, Clone)]

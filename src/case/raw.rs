@@ -69,6 +69,11 @@ pub(crate) struct RawCase {
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, serde_json::Value>")]
     pub(crate) vars: serde_yaml::Mapping,
+    /// Variables the user must give (`--var`, `CONFORM_VAR_*`) for this case to run against an implementation
+    /// other than the embedded server, e.g. an optional second token. Without them there, the case is skipped
+    /// with the reason; the suite's defaults serve the embedded server.
+    #[serde(default)]
+    pub(crate) needs: Vec<String>,
     pub(crate) steps: Vec<RawStep>,
     /// Steps that always run after `steps`, even when one failed; a step whose variables were never captured
     /// is skipped.
@@ -159,6 +164,10 @@ pub(crate) struct RawExpect {
     /// With `paginate`: a matcher for all pages' items joined in order.
     #[schemars(with = "Option<serde_json::Value>")]
     pub(crate) items: Option<RawValue>,
+    /// Expectations at the `should` level, in the same shape (no `status` here means no status check): what
+    /// fidelity to the real service adds beyond the contract. When only these fail the case is non-strict,
+    /// which passes the gate unless `--strict`.
+    pub(crate) should: Option<Box<RawExpect>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]

@@ -183,6 +183,16 @@ impl FileValidator<'_, RawCaseFile> {
             self.push(self.parsed.at_key(&format!("{path}.steps"), "a case needs at least one step"));
         }
         let vars = self.vars(&raw.vars, &format!("{path}.vars"), ctx.known);
+        for (i, need) in raw.needs.iter().enumerate() {
+            if !ctx.known.contains(need) {
+                let known: Vec<&str> = ctx.known.iter().map(String::as_str).collect();
+                let hint = suggest(need, &known).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+                self.push(self.parsed.at_value(
+                    &format!("{path}.needs[{i}]"),
+                    format!("`{need}` is not a variable of this suite{hint}"),
+                ));
+            }
+        }
         let mut scope = Scope { known: ctx.known.clone(), later_captures: BTreeMap::new() };
         scope.known.extend(vars.iter().map(|(n, _)| n.clone()));
         for (i, step) in raw.steps.iter().enumerate() {
@@ -212,6 +222,7 @@ impl FileValidator<'_, RawCaseFile> {
             tags: raw.tags.clone(),
             requirements: raw.requirements.clone(),
             vars,
+            needs: raw.needs.clone(),
             steps,
             cleanup,
         })
@@ -403,6 +414,15 @@ impl FileValidator<'_, RawCaseFile> {
                 ));
             }
             expect.schema = Some(schema.clone());
+        }
+        if let Some(should) = &raw.should {
+            let spath = format!("{path}.should");
+            if should.should.is_some() {
+                self.push(
+                    self.parsed.at_key(&format!("{spath}.should"), "`should` holds expectations, not another `should`"),
+                );
+            }
+            expect.should = Some(Box::new(self.expect(should, &spath, scope, paginated, options)));
         }
         expect
     }

@@ -9,14 +9,15 @@ use super::body;
 use super::schema::SchemaSet;
 use crate::case::matcher::Matcher;
 use crate::case::vars::{RenderError, Vars};
-use crate::case::{Capture, CaptureSource, Expect, Location};
+use crate::case::{Capture, CaptureSource, Expect, Level, Location};
 use crate::results::Failure;
 
 /// How many characters of a body a status failure quotes.
 const EXCERPT_CHARS: usize = 200;
 
-/// Every broken expectation of `expect` in `response`. `at` is the step, for failures with no closer place.
-/// Errs only when a template inside a matcher cannot be rendered (a variable without a value).
+/// Every broken expectation of `expect` in `response`, each with its level (the `should` block's at
+/// `should`). `at` is the step, for failures with no closer place. Errs only when a template inside a matcher
+/// cannot be rendered (a variable without a value).
 pub(crate) fn expect(
     expect: &Expect,
     at: &Location,
@@ -24,8 +25,26 @@ pub(crate) fn expect(
     vars: &Vars,
     schemas: &SchemaSet,
 ) -> Result<Vec<Failure>, RenderError> {
+    let mut failures = one_level(expect, at, response, vars, schemas, Level::Must)?;
+    if let Some(should) = &expect.should {
+        let found = one_level(should, at, response, vars, schemas, Level::Should)?;
+        failures.extend(found.into_iter().map(|f| f.at_level(Level::Should)));
+    }
+    Ok(failures)
+}
+
+/// The expectations of one level. At `must` no status means any 2xx; at `should` it means no status check.
+fn one_level(
+    expect: &Expect,
+    at: &Location,
+    response: &Response,
+    vars: &Vars,
+    schemas: &SchemaSet,
+    level: Level,
+) -> Result<Vec<Failure>, RenderError> {
     let mut failures = Vec::new();
-    if let Some(expected) = unexpected_status(&expect.status, response.status) {
+    let status_checked = level == Level::Must || !expect.status.is_empty();
+    if status_checked && let Some(expected) = unexpected_status(&expect.status, response.status) {
         let at = expect.status_location.as_ref().unwrap_or(at);
         failures.push(Failure::status(expected, response.status, &response.excerpt(EXCERPT_CHARS), at));
     }
@@ -99,13 +118,21 @@ pub(crate) fn captures(
 
 /// The `items` expectation of a paginated step, against the items of all `pages` it fetched.
 pub(crate) fn items(
-    matcher: &Matcher,
+    expect: &Expect,
     collected: &Value,
     pages: u32,
     at: &Location,
     vars: &Vars,
 ) -> Result<Vec<Failure>, RenderError> {
-    Ok(body::check(matcher, Some(collected), vars)?.into_iter().map(|m| Failure::items(pages, m, at)).collect())
+    let mut failures = Vec::new();
+    let levels = [(Some(expect), Level::Must), (expect.should.as_deref(), Level::Should)];
+    for (expect, level) in levels {
+        if let Some(matcher) = expect.and_then(|e| e.items.as_ref()) {
+            let found = body::check(matcher, Some(collected), vars)?;
+            failures.extend(found.into_iter().map(|m| Failure::items(pages, m, at).at_level(level)));
+        }
+    }
+    Ok(failures)
 }
 
 /// Whether the items collected so far satisfy a walk's `until` condition.

@@ -5,13 +5,14 @@ use serde_json::Value;
 
 use super::body::{Mismatch, brief};
 use super::schema::SchemaViolation;
-use crate::case::{Capture, CaptureSource, Location};
+use crate::case::{Capture, CaptureSource, Level, Location};
 use crate::results::{Failure, FailureKind};
 
 impl Failure {
     fn new(kind: FailureKind, at: &Location, path: impl Into<String>, message: String) -> Self {
         Failure {
             kind,
+            level: Level::Must,
             path: path.into(),
             message,
             expected: None,
@@ -108,6 +109,12 @@ impl Failure {
              `--update-snapshots`)"
         );
         Failure::new(FailureKind::Snapshot, at, "", message).diff(Some(diff))
+    }
+
+    /// The same failure, of an expectation at `level`.
+    pub(crate) fn at_level(mut self, level: Level) -> Self {
+        self.level = level;
+        self
     }
 
     /// The same failure, said of one page of a walk.

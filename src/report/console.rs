@@ -8,6 +8,7 @@ use std::time::Duration;
 use console::Style;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::case::Level;
 use crate::results::{CaseResult, Outcome, Phase, RunEvent, RunResult, StepResult};
 use crate::secrets::Masked;
 
@@ -101,6 +102,7 @@ fn style(color: bool, s: Style) -> Style {
 fn outcome_label(outcome: Outcome, color: bool) -> String {
     let (text, s) = match outcome {
         Outcome::Passed => ("PASS", Style::new().green()),
+        Outcome::NonStrict => ("NON-STRICT", Style::new().yellow()),
         Outcome::Failed => ("FAIL", Style::new().red().bold()),
         Outcome::Errored => ("ERROR", Style::new().red().bold()),
         Outcome::Skipped => ("SKIP", Style::new().yellow()),
@@ -110,7 +112,8 @@ fn outcome_label(outcome: Outcome, color: bool) -> String {
 
 /// `PASS  sinch::groups::create (123 ms)`
 fn case_line(result: &CaseResult, color: bool) -> String {
-    format!("{} {} ({} ms)", outcome_label(result.outcome, color), result.id, result.duration.as_millis())
+    let reason = result.skip_reason.as_deref().map(|r| format!(" — {r}")).unwrap_or_default();
+    format!("{} {} ({} ms){reason}", outcome_label(result.outcome, color), result.id, result.duration.as_millis())
 }
 
 fn step_line(step: &StepResult, color: bool) -> String {
@@ -137,7 +140,9 @@ fn case_report(result: &CaseResult, color: bool) -> String {
     let mut out = String::new();
     out.push_str(&format!("{} {}\n", outcome_label(result.outcome, color), bold.apply_to(result.id.to_string())));
     out.push_str(&format!("  {} {}\n", dim.apply_to("-->"), result.location));
-    for step in result.steps.iter().filter(|s| matches!(s.outcome, Outcome::Failed | Outcome::Errored)) {
+    for step in
+        result.steps.iter().filter(|s| matches!(s.outcome, Outcome::Failed | Outcome::Errored | Outcome::NonStrict))
+    {
         let phase = if step.phase == Phase::Cleanup { " (cleanup)" } else { "" };
         out.push_str(&format!("  step `{}`{phase} at {}\n", step.name, step.location));
         if let Some(request) = &step.request {
@@ -151,7 +156,11 @@ fn case_report(result: &CaseResult, color: bool) -> String {
             out.push_str(&format!("    {} {error}\n", style(color, Style::new().red()).apply_to("error:")));
         }
         for failure in &step.failures {
-            out.push_str(&format!("    {} {}\n", style(color, Style::new().red()).apply_to("✗"), failure.message));
+            let mark = match failure.level {
+                Level::Must => style(color, Style::new().red()).apply_to("✗ "),
+                Level::Should => style(color, Style::new().yellow()).apply_to("✗ (should) "),
+            };
+            out.push_str(&format!("    {mark}{}\n", failure.message));
             if let Some(diff) = &failure.diff {
                 out.push_str(&indent(&colour_diff(diff, color), "      "));
             }
@@ -196,6 +205,19 @@ pub fn write_failures(run: &Masked<RunResult>, color: bool, out: &mut dyn Write)
     }
     writeln!(out, "\nFailures:\n")?;
     for result in failed {
+        writeln!(out, "{}", case_report(result, color))?;
+    }
+    Ok(())
+}
+
+/// Writes every non-strict case's report: the contract held, these `should` expectations did not.
+pub fn write_non_strict(run: &Masked<RunResult>, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
+    let cases: Vec<&CaseResult> = run.cases.iter().filter(|r| r.outcome == Outcome::NonStrict).collect();
+    if cases.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "\nNon-strict (the contract holds; only `should` expectations differ; --strict fails these):\n")?;
+    for result in cases {
         writeln!(out, "{}", case_report(result, color))?;
     }
     Ok(())

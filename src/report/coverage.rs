@@ -18,6 +18,8 @@ pub enum CoverageStatus {
     Failed,
     /// Cases name it, but none of them ran (filtered out or skipped).
     NotRun,
+    /// No case naming it failed, but one differed from a `should` expectation.
+    NonStrict,
     /// Checkable, but no case names it.
     Unchecked,
     /// A black-box client cannot check it (`check: none`).
@@ -30,6 +32,7 @@ impl CoverageStatus {
         match self {
             CoverageStatus::Passed => "passed",
             CoverageStatus::Failed => "failed",
+            CoverageStatus::NonStrict => "non-strict",
             CoverageStatus::NotRun => "not run",
             CoverageStatus::Unchecked => "unchecked",
             CoverageStatus::Uncheckable => "uncheckable",
@@ -58,6 +61,7 @@ pub struct SuiteCoverage {
     pub checked: usize,
     pub passed: usize,
     pub failed: usize,
+    pub non_strict: usize,
     pub not_run: usize,
     pub requirements: Vec<RequirementCoverage>,
 }
@@ -67,6 +71,9 @@ impl SuiteCoverage {
     pub fn summary_line(&self) -> String {
         let mut line =
             format!("{}: {}/{} requirements checked, {} passed", self.suite, self.checked, self.checkable, self.passed);
+        if self.non_strict > 0 {
+            line.push_str(&format!(", {} non-strict", self.non_strict));
+        }
         if self.failed > 0 {
             line.push_str(&format!(", {} failed", self.failed));
         }
@@ -115,6 +122,7 @@ pub fn compute(suites: &[Suite], results: &[CaseResult]) -> Vec<SuiteCoverage> {
                 checked: checkable - count(CoverageStatus::Unchecked),
                 passed: count(CoverageStatus::Passed),
                 failed: count(CoverageStatus::Failed),
+                non_strict: count(CoverageStatus::NonStrict),
                 not_run: count(CoverageStatus::NotRun),
                 requirements,
             })
@@ -129,13 +137,18 @@ fn status_of(check: Testability, outcomes: impl Iterator<Item = Option<Outcome>>
     }
     let mut named = false;
     let mut ran = false;
+    let mut non_strict = false;
     for outcome in outcomes {
         named = true;
         match outcome {
             Some(Outcome::Failed | Outcome::Errored) => return CoverageStatus::Failed,
+            Some(Outcome::NonStrict) => non_strict = true,
             Some(Outcome::Passed) => ran = true,
             Some(Outcome::Skipped) | None => {}
         }
+    }
+    if non_strict {
+        return CoverageStatus::NonStrict;
     }
     match (named, ran) {
         (false, _) => CoverageStatus::Unchecked,
@@ -191,6 +204,8 @@ mod tests {
         assert_eq!(status_of(Testability::Partial, [Some(Passed), None].into_iter()), S::Passed);
         assert_eq!(status_of(Testability::Full, [Some(Passed), Some(Errored)].into_iter()), S::Failed);
         assert_eq!(status_of(Testability::Full, [Some(Failed), Some(Passed)].into_iter()), S::Failed);
+        assert_eq!(status_of(Testability::Full, [Some(Passed), Some(NonStrict)].into_iter()), S::NonStrict);
+        assert_eq!(status_of(Testability::Full, [Some(NonStrict), Some(Failed)].into_iter()), S::Failed);
     }
 
     #[test]
@@ -202,6 +217,7 @@ mod tests {
             checked: 52,
             passed: 52,
             failed: 0,
+            non_strict: 0,
             not_run: 0,
             requirements: vec![],
         };
@@ -210,5 +226,10 @@ mod tests {
         cov.failed = 1;
         cov.not_run = 3;
         assert_eq!(cov.summary_line(), "sinch: 52/52 requirements checked, 48 passed, 1 failed, 3 not run");
+        cov.non_strict = 2;
+        assert_eq!(
+            cov.summary_line(),
+            "sinch: 52/52 requirements checked, 48 passed, 2 non-strict, 1 failed, 3 not run"
+        );
     }
 }

@@ -409,6 +409,7 @@ fn timings(out: &mut dyn Write, run: &RunResult) -> io::Result<()> {
 fn outcome_word(outcome: Outcome) -> &'static str {
     match outcome {
         Outcome::Passed => "passed",
+        Outcome::NonStrict => "non-strict",
         Outcome::Failed => "failed",
         Outcome::Errored => "errored",
         Outcome::Skipped => "skipped",
@@ -419,6 +420,7 @@ fn status_class(status: CoverageStatus) -> &'static str {
     match status {
         CoverageStatus::Passed => "passed",
         CoverageStatus::Failed => "failed",
+        CoverageStatus::NonStrict => "non-strict",
         CoverageStatus::NotRun => "not-run",
         CoverageStatus::Unchecked => "unchecked",
         CoverageStatus::Uncheckable => "uncheckable",

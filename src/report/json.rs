@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::coverage::SuiteCoverage;
 use super::tally::{Tally, by_suite, millis};
-use crate::case::Location;
+use crate::case::{Level, Location};
 use crate::results::{CaseResult, Failure, FailureKind, Outcome, Phase, RunResult, SnapshotOutcome, StepResult};
 use crate::secrets::Masked;
 
@@ -150,6 +150,7 @@ impl<'a> From<&'a StepResult> for JsonStep<'a> {
 #[derive(Serialize)]
 struct JsonFailure<'a> {
     kind: FailureKind,
+    level: Level,
     path: &'a str,
     message: &'a str,
     expected: Option<&'a str>,
@@ -162,6 +163,7 @@ impl<'a> From<&'a Failure> for JsonFailure<'a> {
     fn from(f: &'a Failure) -> Self {
         JsonFailure {
             kind: f.kind,
+            level: f.level,
             path: &f.path,
             message: &f.message,
             expected: f.expected.as_deref(),

@@ -30,8 +30,15 @@ pub(crate) fn write_junit(run: &Masked<RunResult>, out: &mut dyn Write) -> io::R
 
 fn test_case(case: &CaseResult) -> TestCase {
     let status = match case.outcome {
-        Outcome::Passed => TestCaseStatus::success(),
-        Outcome::Skipped => TestCaseStatus::skipped(),
+        // Non-strict passes the gate; what differed is in the case's output.
+        Outcome::Passed | Outcome::NonStrict => TestCaseStatus::success(),
+        Outcome::Skipped => {
+            let mut status = TestCaseStatus::skipped();
+            if let Some(reason) = &case.skip_reason {
+                status.set_message(reason.as_str());
+            }
+            status
+        }
         Outcome::Failed | Outcome::Errored => {
             // A case marked failed may also hold a step error (e.g. cleanup could not run); the element
             // follows the case outcome so that failures and errors stay apart up to the CI.
@@ -53,7 +60,11 @@ fn test_case(case: &CaseResult) -> TestCase {
     let mut test_case = TestCase::new(case.id.name.as_str(), status);
     test_case.set_classname(format!("{}.{}", case.id.suite, case.id.file.replace('/', ".")));
     test_case.set_time(case.duration);
-    let notes = retry_notes(case);
+    let mut notes = retry_notes(case);
+    if case.outcome == Outcome::NonStrict {
+        // JUnit has no such verdict: the case passes, and what differed from the `should` level is its output.
+        notes.push_str(&format!("NON-STRICT: only `should` expectations differ\n{}", problem_text(case)));
+    }
     if !notes.is_empty() {
         test_case.set_system_out(notes);
     }

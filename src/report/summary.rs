@@ -34,8 +34,11 @@ pub fn write_summary(
             let text = format!("{n} {word}");
             if n > 0 { s.apply_to(text).to_string() } else { text }
         };
+        // Non-strict cases are named only when there are some: most runs have none.
+        let non_strict =
+            if t.non_strict > 0 { format!(", {}", paint(t.non_strict, "non-strict", &yellow)) } else { String::new() };
         format!(
-            "{}, {}, {}, {}",
+            "{}{non_strict}, {}, {}, {}",
             paint(t.passed, "passed", &green),
             paint(t.failed, "failed", &red),
             paint(t.errored, "errored", &magenta),
@@ -74,7 +77,15 @@ pub fn write_summary(
             writeln!(out, "  {line}")?;
         }
     }
-    let verdict = if total.failed + total.errored == 0 {
+    let verdict = if total.failed + total.errored == 0 && total.non_strict > 0 {
+        let passed = total.passed + total.non_strict;
+        let text = format!(
+            "ok: {passed} of {} cases passed, {} of them non-strict (only `should` expectations differ; \
+             --strict fails them)",
+            total.total, total.non_strict
+        );
+        yellow.apply_to(text)
+    } else if total.failed + total.errored == 0 {
         green.apply_to(format!("ok: {} of {} cases passed", total.passed, total.total))
     } else {
         red.apply_to(format!("FAILED: {} failed, {} errored of {} cases", total.failed, total.errored, total.total))

@@ -11,6 +11,7 @@ use crate::results::{CaseResult, Outcome};
 pub(crate) struct Tally {
     pub(crate) total: usize,
     pub(crate) passed: usize,
+    pub(crate) non_strict: usize,
     pub(crate) failed: usize,
     pub(crate) errored: usize,
     pub(crate) skipped: usize,
@@ -23,6 +24,7 @@ impl Tally {
             tally.total += 1;
             match case.outcome {
                 Outcome::Passed => tally.passed += 1,
+                Outcome::NonStrict => tally.non_strict += 1,
                 Outcome::Failed => tally.failed += 1,
                 Outcome::Errored => tally.errored += 1,
                 Outcome::Skipped => tally.skipped += 1,
@@ -90,7 +92,7 @@ pub(crate) fn human_duration(d: Duration) -> String {
 
 /// The first failure or error message of a case, for one-line summaries.
 pub(crate) fn first_problem(case: &CaseResult) -> Option<&str> {
-    case.problems().next().map(|(_, message)| message)
+    case.problems().next().map(|(_, message)| message).or(case.skip_reason.as_deref())
 }
 
 #[cfg(test)]

@@ -19,6 +19,11 @@ pub struct RunConfig {
     pub fail_fast: bool,
     /// Defaults to off.
     pub snapshots: SnapshotMode,
+    /// Cases where only `should` expectations failed fail too (`--strict`). Defaults to false.
+    pub strict: bool,
+    /// The target is the embedded reference server, which the suites' default variables serve; elsewhere a
+    /// case whose `needs` the user did not give is skipped. Defaults to false.
+    pub embedded_target: bool,
 }
 
 impl RunConfig {
@@ -30,6 +35,8 @@ impl RunConfig {
             retries: 0,
             fail_fast: false,
             snapshots: SnapshotMode::Off,
+            strict: false,
+            embedded_target: false,
         }
     }
 }

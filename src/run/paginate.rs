@@ -8,7 +8,7 @@ use super::case::CaseContext;
 use super::request::render;
 use super::step::{Abort, capture, send_with_retries};
 use crate::case::vars::Vars;
-use crate::case::{Paginate, Step};
+use crate::case::{Level, Paginate, Step};
 use crate::check;
 use crate::results::{Failure, StepResult};
 
@@ -45,9 +45,7 @@ pub(super) async fn paginated(
             }
         }
     }
-    if let Some(matcher) = &step.expect.items {
-        result.failures.extend(check::items(matcher, &collected, result.pages, &step.location, vars)?);
-    }
+    result.failures.extend(check::items(&step.expect, &collected, result.pages, &step.location, vars)?);
     Ok(())
 }
 
@@ -73,8 +71,10 @@ async fn walk(
             capture(step, &response, vars, result);
         }
         let failures = check::expect(&step.expect, &step.location, &response, vars, ctx.schemas)?;
-        if !failures.is_empty() {
-            result.failures.extend(failures.into_iter().map(|f| f.on_page(page)));
+        // A broken contract ends the walk; a `should` difference is recorded and the walk goes on.
+        let broken = failures.iter().any(|f| f.level == Level::Must);
+        result.failures.extend(failures.into_iter().map(|f| f.on_page(page)));
+        if broken {
             return Ok(Walk::Done);
         }
         let body = response.value();

@@ -62,7 +62,7 @@ impl Runner {
             .map(|(order, &at)| async move {
                 let (_, case) = self.project.case(at);
                 let result = if stop.load(Ordering::Relaxed) {
-                    Masked::new(CaseResult::skipped(case), &self.masker)
+                    Masked::new(CaseResult::skipped(case, "--fail-fast stopped the run".into()), &self.masker)
                 } else {
                     on_event(RunEvent::CaseStarted(case));
                     let r = self.run_case(at).await;

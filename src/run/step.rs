@@ -7,8 +7,8 @@ use super::case::CaseContext;
 use super::paginate::paginated;
 use super::request::render;
 use super::transport::{RenderedRequest, TransportError, send};
-use crate::case::Step;
 use crate::case::vars::{RenderError, Vars};
+use crate::case::{Level, Step};
 use crate::check::snapshot::{self, SnapshotMode, SnapshotRequest};
 use crate::check::{self, Response};
 use crate::results::{Failure, Outcome, Phase, SnapshotOutcome, StepResult};
@@ -62,8 +62,10 @@ pub(super) async fn run_step(
             _ => Outcome::Errored,
         };
         result.error = Some(abort.to_string());
-    } else if !result.failures.is_empty() {
+    } else if result.failures.iter().any(|f| f.level == Level::Must) {
         result.outcome = Outcome::Failed;
+    } else if !result.failures.is_empty() {
+        result.outcome = Outcome::NonStrict;
     }
     result.duration = started.elapsed();
     result

@@ -23,6 +23,8 @@ pub fn start(config: ServerConfig) -> BackgroundServer {
 pub async fn run_all(project: Arc<Project>, base_url: &str, only_suite: Option<&str>) -> RunResult {
     let mut config = RunConfig::new(base_url);
     config.jobs = 8;
+    // Reference servers with their default credentials: the suites' defaults serve every case's needs.
+    config.embedded_target = true;
     let plan: Vec<_> = project
         .all_cases()
         .into_iter()
