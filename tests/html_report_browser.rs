@@ -152,7 +152,7 @@ fn rendered_counts_equal_json_summary() {
         seen.push(key.to_string());
     }
     seen.sort();
-    assert_eq!(seen, ["errored", "failed", "passed", "skipped", "total"]);
+    assert_eq!(seen, ["errored", "failed", "non_strict", "passed", "skipped", "total"]);
 
     for suite in json["suites"].as_array().unwrap() {
         let name = suite["name"].as_str().unwrap();
@@ -275,7 +275,7 @@ fn one_run_writes_three_reports_that_agree() {
     let count = regex::Regex::new(r#"id="count-(\w+)" data-count="(\d+)">(\d+)<"#).unwrap();
     let shown: Vec<(String, u64)> =
         count.captures_iter(&dom).map(|c| (c[1].to_string(), c[3].parse().unwrap())).collect();
-    assert_eq!(shown.len(), 5, "the rendered page shows five counts:\n{dom}");
+    assert_eq!(shown.len(), 6, "the rendered page shows six counts:\n{dom}");
     for (key, value) in shown {
         assert_eq!(value, n(&key), "count-{key} shown in the browser vs the JSON report");
     }

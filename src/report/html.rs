@@ -59,7 +59,8 @@ pub(crate) fn write_html(run: &Masked<RunResult>, coverage: &[SuiteCoverage], ou
 const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
 
 fn counts_phrase(t: &Tally) -> String {
-    format!("{} passed, {} failed, {} errored, {} skipped", t.passed, t.failed, t.errored, t.skipped)
+    let non_strict = if t.non_strict > 0 { format!(", {} non-strict", t.non_strict) } else { String::new() };
+    format!("{} passed{non_strict}, {} failed, {} errored, {} skipped", t.passed, t.failed, t.errored, t.skipped)
 }
 
 fn header(out: &mut dyn Write, run: &RunResult, total: &Tally, verdict: &str) -> io::Result<()> {
@@ -80,8 +81,10 @@ fn header(out: &mut dyn Write, run: &RunResult, total: &Tally, verdict: &str) ->
     )?;
     writeln!(out, "</dl>")?;
     writeln!(out, "<ul class=\"counts\">")?;
+    // Keys are the JSON report's summary keys, so a reader can match the two.
     for (key, n) in [
         ("passed", total.passed),
+        ("non_strict", total.non_strict),
         ("failed", total.failed),
         ("errored", total.errored),
         ("skipped", total.skipped),
@@ -91,7 +94,8 @@ fn header(out: &mut dyn Write, run: &RunResult, total: &Tally, verdict: &str) ->
         writeln!(
             out,
             "<li class=\"count count-{key}{zero}\"><span class=\"n\" id=\"count-{key}\" data-count=\"{n}\">{n}</span> \
-             <span class=\"label\">{key}</span></li>"
+             <span class=\"label\">{}</span></li>",
+            key.replace('_', "-")
         )?;
     }
     writeln!(out, "</ul>\n</div></header>")
@@ -259,14 +263,15 @@ fn suite_section(
     writeln!(
         out,
         "<section class=\"suite\" id=\"suite-{}\" data-suite=\"{}\" data-total=\"{}\" data-passed=\"{}\" \
-         data-failed=\"{}\" data-errored=\"{}\" data-skipped=\"{}\">",
+         data-failed=\"{}\" data-errored=\"{}\" data-skipped=\"{}\" data-non-strict=\"{}\">",
         anchor(suite.name),
         esc(suite.name),
         t.total,
         t.passed,
         t.failed,
         t.errored,
-        t.skipped
+        t.skipped,
+        t.non_strict
     )?;
     write!(out, "<h2>Suite <code>{}</code>", esc(suite.name))?;
     if let Some(cov) = coverage {
@@ -460,7 +465,7 @@ dt{color:var(--muted)}dd{margin:0}
 ul.counts{display:flex;flex-wrap:wrap;gap:12px;list-style:none;margin:0;padding:0}
 .count{min-width:120px;padding:10px 16px;border-radius:8px;border:1px solid var(--border);background:var(--bg)}
 .count .n{display:block;font-size:28px;font-weight:600;line-height:1.1}.count .label{color:var(--muted);text-transform:capitalize}
-.count-passed .n{color:var(--pass)}.count-failed .n{color:var(--fail)}.count-errored .n{color:var(--err)}.count-skipped .n{color:var(--skip)}
+.count-passed .n{color:var(--pass)}.count-failed .n{color:var(--fail)}.count-errored .n{color:var(--err)}.count-skipped .n{color:var(--skip)}.count-non_strict .n{color:var(--skip)}
 .count.zero .n{color:var(--muted)}
 .count-failed:not(.zero){background:var(--fail-bg);border-color:var(--fail)}.count-errored:not(.zero){background:var(--err-bg);border-color:var(--err)}
 .wrap,main{max-width:1200px;margin:0 auto;padding:0 32px}main{padding-bottom:32px}
@@ -496,12 +501,12 @@ td.num,th.num{text-align:right;white-space:nowrap}td.check{color:var(--muted)}
 tr.req.failed td{background:var(--fail-bg)}tr.case.failed td{background:var(--fail-bg)}tr.case.errored td{background:var(--err-bg)}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;white-space:nowrap;border:1px solid transparent}
 .badge.passed{color:var(--pass);background:var(--pass-bg)}.badge.failed{color:var(--fail);background:var(--fail-bg);border-color:var(--fail)}
-.badge.errored{color:var(--err);background:var(--err-bg);border-color:var(--err)}.badge.skipped{color:var(--skip);background:var(--skip-bg)}
+.badge.errored{color:var(--err);background:var(--err-bg);border-color:var(--err)}.badge.skipped{color:var(--skip);background:var(--skip-bg)}.badge.non-strict{color:var(--skip);background:var(--skip-bg);border-color:var(--skip)}
 .badge.not-run{color:var(--none);background:var(--none-bg)}.badge.unchecked{color:var(--skip);background:var(--bg);border:1px dashed var(--skip)}
 .badge.uncheckable{color:var(--none);background:var(--bg);border:1px dotted var(--none)}
 ul.case-list{list-style:none;margin:0;padding:0}ul.case-list li{white-space:nowrap;font-family:ui-monospace,monospace;font-size:13px}
 .dot{display:inline-block;width:8px;height:8px;border-radius:50%;margin-right:6px;background:var(--none)}
-.dot.passed{background:var(--pass)}.dot.failed{background:var(--fail)}.dot.errored{background:var(--err)}.dot.skipped{background:var(--skip)}
+.dot.passed{background:var(--pass)}.dot.failed{background:var(--fail)}.dot.errored{background:var(--err)}.dot.skipped{background:var(--skip)}.dot.non-strict{background:var(--skip)}
 .none{color:var(--muted)}
 details.cases summary{cursor:pointer}details.cases summary h3{display:inline-block;margin:16px 0 4px}
 .bar-cell{width:40%}.bar{height:10px;border-radius:5px;background:var(--pass);margin-top:6px}
