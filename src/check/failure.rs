@@ -111,6 +111,12 @@ impl Failure {
         Failure::new(FailureKind::Snapshot, at, "", message).diff(Some(diff))
     }
 
+    /// A `should` expectation that uses a variable without a value (an optional capture that found nothing).
+    pub(crate) fn unset_in_should(variable: &str, at: &Location) -> Self {
+        let message = format!("cannot check: variable `{variable}` has no value (its optional capture found nothing)");
+        Failure::new(FailureKind::Body, at, "", message).expected(format!("a value for `{variable}`"))
+    }
+
     /// The same failure, of an expectation at `level`.
     pub(crate) fn at_level(mut self, level: Level) -> Self {
         self.level = level;

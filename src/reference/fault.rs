@@ -5,6 +5,7 @@
 use std::fmt;
 
 use super::registry::apis;
+use crate::case::Level;
 
 /// One fault of one API, as `--fault`, `--list-faults` and the tests see it. Its name (`sinch-plus-kept`)
 /// is a stable public identifier; the API's code sees the same fault as a variant of its own enum.
@@ -13,12 +14,19 @@ pub struct Fault {
     api: &'static str,
     name: &'static str,
     description: &'static str,
+    level: Level,
 }
 
 impl Fault {
     /// Only `fault_catalogue!` makes faults, so every fault is one of an API's enum.
-    pub(crate) const fn new(api: &'static str, name: &'static str, description: &'static str) -> Self {
-        Self { api, name, description }
+    pub(crate) const fn new(api: &'static str, name: &'static str, description: &'static str, level: Level) -> Self {
+        Self { api, name, description, level }
+    }
+
+    /// The level of the behaviour it breaks: a `must` fault fails the default gate; a `should` fault (fidelity
+    /// to the real service only) makes cases non-strict, and fails under `--strict`.
+    pub fn level(&self) -> Level {
+        self.level
     }
 
     /// The stable name, e.g. `sinch-adds-after-removes`.
@@ -67,11 +75,14 @@ pub fn closest_fault(name: &str) -> Option<Fault> {
 /// `description()`, `from_fault()` (the active [`Fault`] as this enum, if it is one of this API's) and a
 /// unit test that every name is unique, prefixed with the API's name and round-trips.
 ///
+/// A fault breaks a `must` behaviour unless marked `should` after its name: then it only breaks fidelity.
+///
 /// ```ignore
 /// fault_catalogue! {
 ///     /// The Sinch faults.
 ///     pub(crate) enum SinchFault for "sinch" {
 ///         CreateReturns200 = "sinch-create-returns-200": "create answers 200 OK instead of 201 Created",
+///         TimestampsWithoutMillis = "sinch-timestamps-without-millis", should: "timestamps lack milliseconds",
 ///     }
 /// }
 /// ```
@@ -79,7 +90,7 @@ macro_rules! fault_catalogue {
     (
         $(#[$meta:meta])*
         $vis:vis enum $enum:ident for $api:literal {
-            $($variant:ident = $name:literal : $description:literal,)+
+            $($variant:ident = $name:literal $(, $level:ident)? : $description:literal,)+
         }
     ) => {
         $(#[$meta])*
@@ -92,7 +103,7 @@ macro_rules! fault_catalogue {
         impl $enum {
             pub(crate) const ALL: &'static [Self] = &[$(Self::$variant),+];
             pub(crate) const CATALOGUE: &'static [$crate::reference::Fault] =
-                &[$($crate::reference::Fault::new($api, $name, $description)),+];
+                &[$($crate::reference::Fault::new($api, $name, $description, $crate::reference::fault_level!($($level)?))),+];
 
             pub(crate) const fn name(self) -> &'static str {
                 match self {
@@ -135,6 +146,18 @@ macro_rules! fault_catalogue {
 }
 
 pub(crate) use fault_catalogue;
+
+/// `should` → [`Level::Should`]; nothing → [`Level::Must`].
+macro_rules! fault_level {
+    () => {
+        $crate::case::Level::Must
+    };
+    (should) => {
+        $crate::case::Level::Should
+    };
+}
+
+pub(crate) use fault_level;
 
 #[cfg(test)]
 mod tests {

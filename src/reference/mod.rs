@@ -15,7 +15,7 @@ pub(crate) use registry::ApiModule;
 pub use registry::{Setting, banner, settings};
 pub use server::{BackgroundServer, MAX_BODY_BYTES, app};
 
-pub(crate) use fault::fault_catalogue;
+pub(crate) use fault::{fault_catalogue, fault_level};
 
 /// Declares each API's module (its folder) and lists its `API` in `APIS`, in this order.
 macro_rules! reference_apis {

@@ -19,9 +19,16 @@ pub fn start(config: ServerConfig) -> BackgroundServer {
     BackgroundServer::start(config, ([127, 0, 0, 1], 0).into()).expect("server starts on loopback")
 }
 
-/// Runs every case of `project` (optionally only those of one suite) against `base_url`, without snapshots.
+/// Runs every case of `project` (optionally only those of one suite) against `base_url`, without snapshots, at
+/// the default level.
 pub async fn run_all(project: Arc<Project>, base_url: &str, only_suite: Option<&str>) -> RunResult {
+    run_all_at(project, base_url, only_suite, false).await
+}
+
+/// [`run_all`], with `strict` as `--strict` sets it.
+pub async fn run_all_at(project: Arc<Project>, base_url: &str, only_suite: Option<&str>, strict: bool) -> RunResult {
     let mut config = RunConfig::new(base_url);
+    config.strict = strict;
     config.jobs = 8;
     // Reference servers with their default credentials: the suites' defaults serve every case's needs.
     config.embedded_target = true;
@@ -36,10 +43,19 @@ pub async fn run_all(project: Arc<Project>, base_url: &str, only_suite: Option<&
 
 /// `suite::file::case: first problem` for every case that did not pass.
 pub fn failures(result: &RunResult) -> Vec<String> {
+    with_outcome(result, &[Outcome::Failed, Outcome::Errored])
+}
+
+/// `suite::file::case: first problem` for every non-strict case.
+pub fn non_strict(result: &RunResult) -> Vec<String> {
+    with_outcome(result, &[Outcome::NonStrict])
+}
+
+fn with_outcome(result: &RunResult, outcomes: &[Outcome]) -> Vec<String> {
     result
         .cases
         .iter()
-        .filter(|c| matches!(c.outcome, Outcome::Failed | Outcome::Errored))
+        .filter(|c| outcomes.contains(&c.outcome))
         .map(|c| format!("{}: {}", c.id, c.problems().next().map(|(_, p)| p).unwrap_or("?")))
         .collect()
 }

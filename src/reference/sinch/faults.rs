@@ -37,7 +37,7 @@ fault_catalogue! {
         DuplicateNameAccepted = "sinch-duplicate-name-accepted":
             "creating a group with the name of another live group succeeds",
         DeleteReturns204 = "sinch-delete-returns-204": "delete answers 204 No Content instead of 200 OK",
-        TimestampsWithoutMillis = "sinch-timestamps-without-millis": "timestamps are rendered without milliseconds",
+        TimestampsWithoutMillis = "sinch-timestamps-without-millis", should: "timestamps are rendered without milliseconds",
         UnnamedNullName = "sinch-unnamed-null-name":
             "an unnamed group is rendered with \"name\": null instead of no key",
         PageSizeLimitUnchecked = "sinch-page-size-limit-unchecked": "list accepts page_size above 100",

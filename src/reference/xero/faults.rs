@@ -29,7 +29,7 @@ fault_catalogue! {
         AnyTokenAccepted = "xero-any-token-accepted": "any bearer token is accepted instead of a 401 for a wrong one",
         ReadTokenWrites = "xero-read-token-writes":
             "a token with only the read scope may write instead of getting a 401",
-        CorrelationIdMismatch = "xero-correlation-id-mismatch":
+        CorrelationIdMismatch = "xero-correlation-id-mismatch", should:
             "the Xero-Correlation-Id header differs from the envelope Id",
         StatusUnchecked = "xero-status-unchecked": "a Status other than ACTIVE or DELETED is ignored instead of a 400",
     }
