@@ -64,10 +64,36 @@ pub struct Requirement {
     pub source: String,
     pub reference: Option<String>,
     pub note: Option<String>,
+    /// `must`: the documents require it of every implementation; `should`: fidelity to the real service.
+    pub level: Level,
+    /// Why this level, naming the source (e.g. "seed: the create table lists `name` as optional").
+    pub level_reason: String,
     pub check: Testability,
     pub checkable_part: Option<String>,
     #[serde(default)]
     pub tags: Vec<String>,
+}
+
+/// How binding a requirement (or an expectation) is: the catalogue's `level: must | should`.
+///
+/// `must`: the seed's words or a normative statement of the official contract, which any implementation that
+/// honours the documents produces. `should`: what official examples, SDK models, observed live behaviour or
+/// fidelity to the real service add.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Ord, PartialOrd, Hash, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Must,
+    Should,
+}
+
+impl Level {
+    /// The catalogue's spelling: `must` or `should`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Must => "must",
+            Level::Should => "should",
+        }
+    }
 }
 
 /// How much of a documented requirement the suite can check: the catalogue's `check: full | partial | none`.
