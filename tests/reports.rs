@@ -97,6 +97,8 @@ fn json_report_content() {
     // The loaded-but-not-run case still appears in coverage.
     let sinch3 = &suites[0]["coverage"]["requirements"][2];
     assert_eq!(sinch3["cases"], serde_json::json!(["sinch::groups::delete", "sinch::groups::filtered"]));
+    assert_eq!(sinch3["level"], "should");
+    assert_eq!(suites[0]["coverage"]["requirements"][0]["level"], "must");
 }
 
 /// Element counts of a JUnit document, read with a generic XML parser (not the crate that wrote it).
@@ -311,14 +313,14 @@ fn coverage_table_lists_cases_and_gaps() {
     let text = String::from_utf8(out).unwrap();
     let expected = "\
 sinch — Sinch XMS groups
-  REQUIREMENT  CHECK    CASES
-  SINCH-1      full     sinch::groups::create
-                        sinch::groups::list
-  SINCH-2      full     sinch::groups::update
-  SINCH-3      partial  sinch::groups::delete
-                        sinch::groups::filtered
-  SINCH-4      full     -
-  SINCH-5      none     -
+  REQUIREMENT  LEVEL   CHECK    CASES
+  SINCH-1      must    full     sinch::groups::create
+                                sinch::groups::list
+  SINCH-2      must    full     sinch::groups::update
+  SINCH-3      should  partial  sinch::groups::delete
+                                sinch::groups::filtered
+  SINCH-4      must    full     -
+  SINCH-5      must    none     -
 Checkable requirements of sinch with no case (1):
   SINCH-4      Group names are at most 64 characters
 sinch: 3/4 checkable requirements have a case
@@ -352,6 +354,9 @@ fn html_counts_and_sections() {
     assert!(html.contains("data-suite=\"sinch\" data-total=\"4\" data-passed=\"2\" data-failed=\"1\""));
     assert!(html.contains("data-requirement=\"SINCH-3\" data-status=\"not-run\""));
     assert!(html.contains("data-requirement=\"SINCH-4\" data-status=\"unchecked\""));
+    assert!(html.contains("<th>Level</th><th>Check</th>"));
+    assert!(html.contains("data-status=\"not-run\" data-level=\"should\""), "SINCH-3 is a should");
+    assert!(html.contains("<td class=\"level\">must</td><td class=\"check\">full</td>"));
     assert!(html.contains("<span class=\"d-add\">+  &quot;name&quot;: &quot;old&quot;,\n</span>"));
     assert!(html.contains("PUT http://127.0.0.1:9/xms/v1/p/groups/01J"));
     assert!(html.contains("id=\"timings\""));

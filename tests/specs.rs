@@ -268,6 +268,8 @@ struct Requirement {
     reference: Option<String>,
     #[allow(dead_code)]
     note: Option<String>,
+    level: Level,
+    level_reason: String,
     check: Testability,
     checkable_part: Option<String>,
     #[serde(default)]
@@ -281,6 +283,13 @@ enum Source {
     Official,
     Conflict,
     Observed,
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(rename_all = "lowercase")]
+enum Level {
+    Must,
+    Should,
 }
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -327,6 +336,14 @@ fn catalogues_are_well_formed() {
             }
             if r.source == Source::Seed {
                 assert!(r.seed.is_some(), "{}: source seed without a seed quote", r.id);
+            }
+            assert!(!r.level_reason.trim().is_empty(), "{}: empty level_reason", r.id);
+            // Live behaviour quoted in issue threads is never more than fidelity (README "Levels").
+            if r.source == Source::Observed {
+                assert_eq!(r.level, Level::Should, "{}: source observed must be level should", r.id);
+            }
+            if r.tags.contains(&Tag::Legacy) {
+                assert_eq!(r.level, Level::Should, "{}: a legacy requirement must be level should", r.id);
             }
         }
     }

@@ -64,11 +64,17 @@ pub struct Requirement {
     pub source: String,
     pub reference: Option<String>,
     pub note: Option<String>,
+    /// `must`: the documents require it of every implementation; `should`: fidelity to the real service.
+    pub level: Level,
+    /// Why this level, naming the source (e.g. "seed: the create table lists `name` as optional").
+    pub level_reason: String,
     pub check: Testability,
     pub checkable_part: Option<String>,
     #[serde(default)]
     pub tags: Vec<String>,
 }
+
+pub use super::level::Level;
 
 /// How much of a documented requirement the suite can check: the catalogue's `check: full | partial | none`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, serde::Serialize)]

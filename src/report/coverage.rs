@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use crate::case::{CaseId, Suite, Testability};
+use crate::case::{CaseId, Level, Suite, Testability};
 use crate::results::{CaseResult, Outcome};
 
 /// How a requirement stands after a run.
@@ -44,6 +44,8 @@ impl CoverageStatus {
 pub struct RequirementCoverage {
     pub id: String,
     pub(crate) summary: String,
+    /// The catalogue's `level`: `must` (the documents require it) or `should` (fidelity to the real service).
+    pub level: Level,
     pub(crate) check: Testability,
     /// Ids (`suite::file::case`) of every loaded case naming the requirement, in load order.
     pub cases: Vec<String>,
@@ -107,6 +109,7 @@ pub fn compute(suites: &[Suite], results: &[CaseResult]) -> Vec<SuiteCoverage> {
                     RequirementCoverage {
                         id: req.id.clone(),
                         summary: req.summary.clone(),
+                        level: req.level,
                         check: req.check,
                         cases: naming.iter().map(|id| id.to_string()).collect(),
                         status,
@@ -157,7 +160,7 @@ fn status_of(check: Testability, outcomes: impl Iterator<Item = Option<Outcome>>
     }
 }
 
-/// The `conform coverage` table: per suite, each requirement with its testability and the cases naming it
+/// The `conform coverage` table: per suite, each requirement with its level, its testability and the cases naming it
 /// (one per line), then every checkable requirement that no case names.
 pub fn write_table(coverage: &[SuiteCoverage], out: &mut dyn Write) -> io::Result<()> {
     for (i, suite) in coverage.iter().enumerate() {
@@ -166,13 +169,13 @@ pub fn write_table(coverage: &[SuiteCoverage], out: &mut dyn Write) -> io::Resul
         }
         writeln!(out, "{} — {}", suite.suite, suite.title)?;
         let id_width = suite.requirements.iter().map(|r| r.id.chars().count()).chain([11]).max().unwrap_or(11);
-        writeln!(out, "  {:<id_width$}  {:<7}  CASES", "REQUIREMENT", "CHECK")?;
+        writeln!(out, "  {:<id_width$}  {:<6}  {:<7}  CASES", "REQUIREMENT", "LEVEL", "CHECK")?;
         for req in &suite.requirements {
             let mut cases = req.cases.iter();
             let first = cases.next().map_or("-", String::as_str);
-            writeln!(out, "  {:<id_width$}  {:<7}  {first}", req.id, req.check.name())?;
+            writeln!(out, "  {:<id_width$}  {:<6}  {:<7}  {first}", req.id, req.level.name(), req.check.name())?;
             for case in cases {
-                writeln!(out, "  {:<id_width$}  {:<7}  {case}", "", "")?;
+                writeln!(out, "  {:<id_width$}  {:<6}  {:<7}  {case}", "", "", "")?;
             }
         }
         let unchecked: Vec<_> = suite.unchecked().collect();
@@ -206,6 +209,60 @@ mod tests {
         assert_eq!(status_of(Testability::Full, [Some(Failed), Some(Passed)].into_iter()), S::Failed);
         assert_eq!(status_of(Testability::Full, [Some(Passed), Some(NonStrict)].into_iter()), S::NonStrict);
         assert_eq!(status_of(Testability::Full, [Some(NonStrict), Some(Failed)].into_iter()), S::Failed);
+    }
+
+    #[test]
+    fn table_shows_each_requirement_level() {
+        let req =
+            |id: &str, level: Level, check: Testability, cases: &[&str], status: CoverageStatus| RequirementCoverage {
+                id: id.into(),
+                summary: format!("{id} summary"),
+                level,
+                check,
+                cases: cases.iter().map(|c| c.to_string()).collect(),
+                status,
+            };
+        let cov = SuiteCoverage {
+            suite: "sinch".into(),
+            title: "Sinch".into(),
+            checkable: 2,
+            checked: 1,
+            passed: 0,
+            failed: 0,
+            non_strict: 0,
+            not_run: 1,
+            requirements: vec![
+                req("sinch.a.b", Level::Must, Testability::Full, &["s::f::one", "s::f::two"], CoverageStatus::NotRun),
+                req("sinch.a.c", Level::Should, Testability::Partial, &[], CoverageStatus::Unchecked),
+                req("sinch.a.d", Level::Should, Testability::None, &[], CoverageStatus::Uncheckable),
+            ],
+        };
+        let mut out = Vec::new();
+        write_table(&[cov], &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "\
+sinch — Sinch
+  REQUIREMENT  LEVEL   CHECK    CASES
+  sinch.a.b    must    full     s::f::one
+                                s::f::two
+  sinch.a.c    should  partial  -
+  sinch.a.d    should  none     -
+Checkable requirements of sinch with no case (1):
+  sinch.a.c    sinch.a.c summary
+sinch: 1/2 checkable requirements have a case
+"
+        );
+    }
+
+    #[test]
+    fn level_names_and_order() {
+        assert_eq!(Level::Must.name(), "must");
+        assert_eq!(Level::Should.name(), "should");
+        assert!(Level::Must < Level::Should);
+        let parsed: Vec<Level> = serde_yaml::from_str("[must, should]").unwrap();
+        assert_eq!(parsed, [Level::Must, Level::Should]);
     }
 
     #[test]

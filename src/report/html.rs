@@ -308,7 +308,7 @@ fn matrix(out: &mut dyn Write, cov: &SuiteCoverage, outcomes: &HashMap<String, O
     writeln!(out, "<table class=\"matrix\">")?;
     writeln!(
         out,
-        "<thead><tr><th>Requirement</th><th>Summary</th><th>Check</th><th>Status</th><th>Cases</th></tr></thead>\n<tbody>"
+        "<thead><tr><th>Requirement</th><th>Summary</th><th>Level</th><th>Check</th><th>Status</th><th>Cases</th></tr></thead>\n<tbody>"
     )?;
     for req in &cov.requirements {
         requirement_row(out, req, outcomes)?;
@@ -323,10 +323,12 @@ fn requirement_row(
 ) -> io::Result<()> {
     let status = status_class(req.status);
     let check = req.check.name();
+    let level = req.level.name();
     write!(
         out,
-        "<tr class=\"req {status}\" data-requirement=\"{}\" data-status=\"{status}\"><td><code>{}</code></td>\
-         <td>{}</td><td class=\"check\">{check}</td><td><span class=\"badge {status}\">{}</span></td><td>",
+        "<tr class=\"req {status}\" data-requirement=\"{}\" data-status=\"{status}\" data-level=\"{level}\">\
+         <td><code>{}</code></td><td>{}</td><td class=\"level\">{level}</td><td class=\"check\">{check}</td>\
+         <td><span class=\"badge {status}\">{}</span></td><td>",
         esc(&req.id),
         esc(&req.id),
         esc(&req.summary),
@@ -497,7 +499,7 @@ pre.diff{padding:6px 0}pre.diff span{display:block;padding:0 10px}
 table{border-collapse:collapse;width:100%;margin:8px 0}
 th,td{text-align:left;vertical-align:top;padding:6px 10px;border-bottom:1px solid var(--border)}
 th{font-size:12px;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);background:var(--panel)}
-td.num,th.num{text-align:right;white-space:nowrap}td.check{color:var(--muted)}
+td.num,th.num{text-align:right;white-space:nowrap}td.check,td.level{color:var(--muted)}
 tr.req.failed td{background:var(--fail-bg)}tr.case.failed td{background:var(--fail-bg)}tr.case.errored td{background:var(--err-bg)}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;white-space:nowrap;border:1px solid transparent}
 .badge.passed{color:var(--pass);background:var(--pass-bg)}.badge.failed{color:var(--fail);background:var(--fail-bg);border-color:var(--fail)}
