@@ -171,6 +171,12 @@ pub struct ServeArgs {
     /// List the faults and exit.
     #[arg(long)]
     pub list_faults: bool,
+    /// Serve a conforming variant that makes other documented choices (see --list-variants).
+    #[arg(long, value_name = "NAME")]
+    pub variant: Option<String>,
+    /// List the conforming variants and exit.
+    #[arg(long)]
+    pub list_variants: bool,
     /// A value for each setting the reference APIs declare, one flag each (`--sinch-token`, …).
     #[command(flatten)]
     pub settings: ServeSettings,

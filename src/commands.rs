@@ -201,6 +201,25 @@ pub fn serve(args: ServeArgs) -> Exit {
         println!("{} faults", reference::all_faults().count());
         return Exit::Passed;
     }
+    if args.list_variants {
+        for variant in reference::all_variants() {
+            println!("{:<40} {}", variant.name(), variant.description());
+        }
+        println!("{} variants", reference::all_variants().count());
+        return Exit::Passed;
+    }
+    let variant = match &args.variant {
+        None => None,
+        Some(name) => match reference::find_variant(name) {
+            Some(v) => Some(v),
+            None => {
+                let hint =
+                    reference::closest_variant(name).map(|v| format!(", did you mean `{v}`?")).unwrap_or_default();
+                eprintln!("error: unknown variant `{name}`{hint} (see `conform serve --list-variants`)");
+                return Exit::InputError;
+            }
+        },
+    };
     let fault = match &args.fault {
         None => None,
         Some(name) => match reference::find_fault(name) {
@@ -212,7 +231,7 @@ pub fn serve(args: ServeArgs) -> Exit {
             }
         },
     };
-    let mut config = ServerConfig { fault, with_data: args.with_data, ..ServerConfig::default() };
+    let mut config = ServerConfig { fault, variant, with_data: args.with_data, ..ServerConfig::default() };
     for (name, value) in args.settings.0 {
         // The flags are made from the declared settings, so this only fails if the two drift apart.
         if let Err(e) = config.settings.set(name, value) {
@@ -240,6 +259,9 @@ pub fn serve(args: ServeArgs) -> Exit {
         print!("{}", reference::banner(&config, &format!("http://{addr}")));
         if let Some(f) = fault {
             println!("  fault: {} — {}", f.name(), f.description());
+        }
+        if let Some(v) = variant {
+            println!("  variant: {} — {}", v.name(), v.description());
         }
         if config.with_data {
             println!("  holding pre-existing data (--with-data)");

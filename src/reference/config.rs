@@ -1,10 +1,11 @@
 //! Everything that decides how a reference server behaves: the values of the APIs' settings, the active
-//! fault and whether it starts with data. Each API reads its part into its own typed configuration.
+//! fault, the conforming variant and whether it starts with data. Each API reads its part into its own typed configuration.
 
 use std::collections::BTreeMap;
 
 use super::fault::Fault;
 use super::registry::{Setting, settings};
+use super::variant::Variant;
 
 /// How a server behaves. `ServerConfig::default()` serves every API's contract with its default settings.
 #[derive(Debug, Clone, Default)]
@@ -13,6 +14,8 @@ pub struct ServerConfig {
     pub settings: Settings,
     /// One documented behaviour broken on purpose (see `all_faults`). `None` serves the contract.
     pub fault: Option<Fault>,
+    /// A conforming alternative implementation (see `all_variants`). `None` is the default reference server.
+    pub variant: Option<Variant>,
     /// Start with pre-existing data, like a real account.
     pub with_data: bool,
 }

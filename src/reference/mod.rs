@@ -8,12 +8,14 @@ mod config;
 mod fault;
 mod registry;
 mod server;
+mod variant;
 
 pub use config::{ServerConfig, Settings, UnknownSetting};
 pub use fault::{Fault, all_faults, closest_fault, find_fault};
 pub(crate) use registry::ApiModule;
 pub use registry::{Setting, banner, settings};
 pub use server::{BackgroundServer, MAX_BODY_BYTES, app};
+pub use variant::{Variant, all_variants, closest_variant, find_variant};
 
 pub(crate) use fault::{fault_catalogue, fault_level};
 

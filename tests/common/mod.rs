@@ -9,6 +9,7 @@ use conform::project::{Project, ProjectSource};
 use conform::reference::{BackgroundServer, ServerConfig};
 use conform::results::{Outcome, RunResult};
 use conform::run::{RunConfig, Runner};
+use conform::select::{CaseRef, Selection};
 
 /// The bundled suites and schemas, loaded as `conform run` loads them (without the caller's environment).
 pub fn bundled() -> Arc<Project> {
@@ -27,18 +28,30 @@ pub async fn run_all(project: Arc<Project>, base_url: &str, only_suite: Option<&
 
 /// [`run_all`], with `strict` as `--strict` sets it.
 pub async fn run_all_at(project: Arc<Project>, base_url: &str, only_suite: Option<&str>, strict: bool) -> RunResult {
-    let mut config = RunConfig::new(base_url);
-    config.strict = strict;
-    config.jobs = 8;
-    // Reference servers with their default credentials: the suites' defaults serve every case's needs.
-    config.embedded_target = true;
     let plan: Vec<_> = project
         .all_cases()
         .into_iter()
         .filter(|&at| only_suite.is_none_or(|name| project.case(at).0.name == name))
         .collect();
+    run_plan(project, base_url, &plan, strict).await
+}
+
+/// The cases a user runs against an implementation of their own, as the README says: all but those tagged
+/// `legacy` (only old documents state them) and `seed-verbs` (the Xero seed's own verb wording).
+pub async fn run_contract(project: Arc<Project>, base_url: &str) -> RunResult {
+    let selection = Selection { exclude_tags: vec!["legacy".into(), "seed-verbs".into()], ..Selection::default() };
+    let plan = project.plan(&selection);
+    run_plan(project, base_url, &plan, false).await
+}
+
+async fn run_plan(project: Arc<Project>, base_url: &str, plan: &[CaseRef], strict: bool) -> RunResult {
+    let mut config = RunConfig::new(base_url);
+    config.strict = strict;
+    config.jobs = 8;
+    // Reference servers with their default credentials: the suites' defaults serve every case's needs.
+    config.embedded_target = true;
     let runner = Runner::new(project, config).expect("client");
-    runner.run(&plan, &|_| {}).await.into_inner()
+    runner.run(plan, &|_| {}).await.into_inner()
 }
 
 /// `suite::file::case: first problem` for every case that did not pass.

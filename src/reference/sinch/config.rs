@@ -2,7 +2,7 @@
 //! configuration the Sinch code reads: their values, the active Sinch fault and whether to seed data.
 
 use super::faults::SinchFault;
-use crate::reference::{ServerConfig, Setting};
+use crate::reference::{ServerConfig, Setting, Variant};
 
 pub(super) const SERVICE_PLAN_ID: Setting = Setting {
     name: "service_plan_id",
@@ -27,6 +27,8 @@ pub(crate) struct SinchConfig {
     pub(crate) service_plan_id: String,
     pub(crate) token: String,
     pub(crate) fault: Option<SinchFault>,
+    /// The conforming variant served, if any (see `crate::reference::Variant`).
+    pub(crate) variant: Option<Variant>,
     pub(crate) with_data: bool,
 }
 
@@ -36,12 +38,20 @@ impl SinchConfig {
             service_plan_id: config.value(&SERVICE_PLAN_ID).to_string(),
             token: config.value(&TOKEN).to_string(),
             fault: SinchFault::from_fault(config.fault),
-            with_data: config.with_data,
+            variant: config.variant,
+            // alt-choices: an account that is already in use. BEHAVIOURS.md §1.A item 1: a service plan sees its
+            // own groups, which a real one has before any suite runs; nothing promises an empty plan.
+            with_data: config.with_data || config.variant == Some(Variant::AltChoices),
         }
     }
 
     /// Whether `fault` is the active one.
     pub(crate) fn has(&self, fault: SinchFault) -> bool {
         self.fault == Some(fault)
+    }
+
+    /// Whether `variant` is the one served.
+    pub(crate) fn is(&self, variant: Variant) -> bool {
+        self.variant == Some(variant)
     }
 }

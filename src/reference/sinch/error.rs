@@ -21,6 +21,9 @@ pub(crate) enum SinchError {
     UnknownGroup(String),
     #[error("A group with the name '{0}' already exists")]
     NameConflict(String),
+    /// The generic 400 body `{"timestamp","status","error","path"}`, for a query value out of range.
+    #[error("{message}")]
+    GenericBadRequest { path: String, message: String },
     #[error("not found")]
     NotFound,
     #[error("Authentication token is invalid for this service plan")]
@@ -40,13 +43,15 @@ impl SinchError {
             Self::UnknownGroup(_) => "unknown_group",
             Self::NameConflict(_) => "conflict_group_name",
             Self::Unauthorized => "unauthorized",
-            Self::NotFound | Self::UnsupportedMediaType | Self::PayloadTooLarge => "",
+            Self::NotFound | Self::UnsupportedMediaType | Self::PayloadTooLarge | Self::GenericBadRequest { .. } => "",
         }
     }
 
     fn status(&self) -> StatusCode {
         match self {
-            Self::InvalidJson(_) | Self::InvalidFormat { .. } | Self::Constraint(_) => StatusCode::BAD_REQUEST,
+            Self::InvalidJson(_) | Self::InvalidFormat { .. } | Self::Constraint(_) | Self::GenericBadRequest { .. } => {
+                StatusCode::BAD_REQUEST
+            }
             Self::UnknownGroup(_) | Self::NameConflict(_) => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
@@ -62,6 +67,11 @@ impl IntoResponse for SinchError {
         match self {
             // No body is documented for these; clients act on the status alone.
             Self::NotFound | Self::UnsupportedMediaType | Self::PayloadTooLarge => status.into_response(),
+            Self::GenericBadRequest { path, .. } => {
+                let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S%.3f+00:00").to_string();
+                let body = json!({"timestamp": now, "status": 400, "error": "Bad Request", "path": path});
+                (status, Json(body)).into_response()
+            }
             // 401 has no documented body either, but the `{code,text}` shape with the documented sentence
             // helps whoever debugs a suite; the challenge header is what RFC 6750 asks for.
             Self::Unauthorized => {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 
 use super::error::SinchError;
@@ -14,6 +14,7 @@ use super::render::{group_view, json, list_page};
 use super::request::{Body, GroupPath, group_id, json_body, query_integer};
 use super::state::SinchState;
 use super::store::{Group, GroupStore};
+use crate::reference::Variant;
 
 const DEFAULT_PAGE_SIZE: u64 = 30;
 const MAX_PAGE_SIZE: u64 = 100;
@@ -29,7 +30,11 @@ pub(crate) async fn create(State(state): Shared, headers: HeaderMap, body: Body)
     Ok(json(status, group_view(&store, &group)))
 }
 
-pub(crate) async fn list(State(state): Shared, query: Result<Query<Vec<(String, String)>>, QueryRejection>) -> Reply {
+pub(crate) async fn list(
+    State(state): Shared,
+    uri: Uri,
+    query: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Reply {
     let Query(params) = query.map_err(|e| SinchError::InvalidFormat {
         param: "query".into(),
         value: e.body_text(),
@@ -37,6 +42,14 @@ pub(crate) async fn list(State(state): Shared, query: Result<Query<Vec<(String, 
     })?;
     let page = query_integer(&params, "page", 0)?;
     let page_size = query_integer(&params, "page_size", DEFAULT_PAGE_SIZE)?;
+    // alt-choices: an out-of-range page or page_size gets the generic 400 body instead of {code,text}.
+    // BEHAVIOURS.md §1.C item 21: the code is "presumably syntax_constraint_violation, or the generic 400 body
+    // of item 7"; §1.A item 7 documents that body for query values.
+    let out_of_range = page < 0 || page_size < 0 || page_size > i64::try_from(MAX_PAGE_SIZE).unwrap_or(i64::MAX);
+    if state.config.is(Variant::AltChoices) && out_of_range && size_limit_checked(&state) {
+        let message = format!("page {page}, page_size {page_size}");
+        return Err(SinchError::GenericBadRequest { path: uri.path().to_string(), message });
+    }
     let page = u64::try_from(page)
         .map_err(|_| SinchError::Constraint(format!("The parameter 'page' must be 0 or larger, was {page}")))?;
     let size_limit_checked = !state.config.has(SinchFault::PageSizeLimitUnchecked);
@@ -85,4 +98,8 @@ pub(crate) async fn delete(State(state): Shared, path: GroupPath) -> Reply {
         return Ok(StatusCode::NO_CONTENT.into_response());
     }
     Ok(StatusCode::OK.into_response())
+}
+
+fn size_limit_checked(state: &SinchState) -> bool {
+    !state.config.has(SinchFault::PageSizeLimitUnchecked)
 }

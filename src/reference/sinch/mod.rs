@@ -13,6 +13,7 @@ mod seed;
 mod state;
 mod store;
 mod validate;
+mod variant;
 
 use crate::reference::ApiModule;
 

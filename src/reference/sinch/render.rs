@@ -10,6 +10,7 @@ use serde_json::Value;
 use super::faults::SinchFault;
 use super::store::{Group, GroupStore};
 use super::validate::{AutoUpdate, Keywords};
+use crate::reference::Variant;
 
 /// `body` as JSON with `status`.
 pub(crate) fn json<T: Serialize>(status: StatusCode, body: T) -> Response {
@@ -30,6 +31,11 @@ pub(crate) struct GroupView {
     child_groups: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     auto_update: Option<AutoUpdateView>,
+    /// Undeclared; only the alt-choices variant sends it (`{}`). BEHAVIOURS.md §0 and §1.B item 13: the
+    /// service adds fields over time (child_groups, auto_update), so clients ignore unknown ones; the schema
+    /// `specs/sinch/group.json` allows unknown properties for that reason.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    x_vendor: Option<Value>,
     /// Never part of the contract; only the `sinch-list-includes-members` fault fills it.
     #[serde(skip_serializing_if = "Option::is_none")]
     members: Option<Vec<String>>,
@@ -65,6 +71,12 @@ impl From<&AutoUpdate> for AutoUpdateView {
 
 /// `2024-06-06T08:59:22.156Z`: UTC with milliseconds, as the formats page specifies.
 pub(crate) fn timestamp(store: &GroupStore, at: DateTime<Utc>) -> String {
+    // alt-choices: the same instant and precision with the offset written `+00:00` instead of `Z`. BEHAVIOURS.md
+    // §1.A item 9 asks for ISO-8601 in UTC with milliseconds; SPEC types them `format: date-time` (RFC 3339),
+    // where `+00:00` and `Z` both name UTC.
+    if store.config().is(Variant::AltChoices) {
+        return at.format("%Y-%m-%dT%H:%M:%S%.3f+00:00").to_string();
+    }
     if store.config().has(SinchFault::TimestampsWithoutMillis) {
         return at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     }
@@ -77,14 +89,19 @@ pub(crate) fn group_view(store: &GroupStore, group: &Group) -> GroupView {
         None if store.config().has(SinchFault::UnnamedNullName) => Some(Value::Null),
         None => None,
     };
+    // minimal: only the seed's response table (id, name, size, created_at, modified_at). BEHAVIOURS.md §1.B
+    // item 13: child_groups and auto_update are echoed by the current [official] models only, and §1.G item 35
+    // calls them optional extras not to be required.
+    let minimal = store.config().is(Variant::Minimal);
     GroupView {
         id: group.id.clone(),
         name,
         size: store.size(group),
         created_at: timestamp(store, group.created_at),
         modified_at: timestamp(store, group.modified_at),
-        child_groups: (!group.child_groups.is_empty()).then(|| group.child_groups.clone()),
-        auto_update: group.auto_update.as_ref().map(Into::into),
+        child_groups: (!minimal && !group.child_groups.is_empty()).then(|| group.child_groups.clone()),
+        auto_update: group.auto_update.as_ref().filter(|_| !minimal).map(Into::into),
+        x_vendor: store.config().is(Variant::AltChoices).then(|| Value::Object(serde_json::Map::new())),
         members: None,
     }
 }

@@ -13,7 +13,7 @@ use super::error::SinchError;
 use super::seed::seed;
 use super::state::SinchState;
 use super::store::GroupStore;
-use super::{groups, members};
+use super::{groups, members, variant};
 use crate::reference::ServerConfig;
 
 /// The Sinch router. Unknown paths under `/xms` are 404 here (after authentication) rather than in a
@@ -35,6 +35,7 @@ pub(super) fn router(config: &ServerConfig) -> Router {
         .route("/xms", any(not_found))
         .route("/xms/{*rest}", any(not_found))
         .layer(middleware::from_fn_with_state(state.clone(), authenticate))
+        .layer(middleware::map_response_with_state(state.clone(), variant::apply))
         .with_state(state)
 }
 

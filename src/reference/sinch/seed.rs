@@ -2,7 +2,8 @@
 
 use chrono::Duration;
 
-use super::store::{Group, GroupStore, now_ms};
+use super::store::{Group, GroupStore, new_id, now_ms};
+use crate::reference::Variant;
 use super::validate::{AutoUpdate, Keywords};
 
 const SEEDED_GROUPS: u32 = 40;
@@ -28,7 +29,11 @@ pub(crate) fn seed(store: &mut GroupStore) {
             remove: Some(Keywords { first_word: "Seeded".into(), second_word: Some("Leave".into()) }),
         });
         let group = Group {
-            id: ulid::Ulid::from_datetime(created_at.into()).to_string(),
+            id: if store.config().is(Variant::AltChoices) {
+                new_id(store.config())
+            } else {
+                ulid::Ulid::from_datetime(created_at.into()).to_string()
+            },
             seq: 0,
             name,
             members,

@@ -9,6 +9,7 @@ use super::config::SinchConfig;
 use super::error::SinchError;
 use super::faults::SinchFault;
 use super::validate::{AutoUpdate, Change, GroupFields, UpdateFields};
+use crate::reference::Variant;
 
 #[derive(Debug, Clone)]
 pub(crate) struct Group {
@@ -44,6 +45,25 @@ pub(crate) fn now_ms() -> DateTime<Utc> {
 /// same millisecond.
 fn next_modified(previous: DateTime<Utc>) -> DateTime<Utc> {
     now_ms().max(previous + Duration::milliseconds(1))
+}
+
+/// A new group id: 26-char ULID-like by default (BEHAVIOURS.md §1.A item 12, what today's API issues). The
+/// alt-choices variant issues the seed's 12-char base62 form (`dxCJTlfb1UsF`): §1.A item 12 says ids are
+/// opaque strings, and the seed's own examples have that format.
+const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+pub(crate) fn new_id(config: &SinchConfig) -> String {
+    if !config.is(Variant::AltChoices) {
+        return ulid::Ulid::generate().to_string();
+    }
+    let mut n = uuid::Uuid::new_v4().as_u128();
+    (0..12)
+        .map(|_| {
+            let digit = char::from(BASE62[usize::try_from(n % 62).unwrap_or(0)]);
+            n /= 62;
+            digit
+        })
+        .collect()
 }
 
 impl GroupStore {
@@ -136,7 +156,7 @@ impl GroupStore {
         let now = now_ms();
         let (members, duplicates_counted) = self.dedupe(fields.members, &BTreeSet::new());
         let group = Group {
-            id: ulid::Ulid::generate().to_string(),
+            id: new_id(&self.config),
             seq: 0,
             name: fields.name,
             members,

@@ -183,6 +183,16 @@ impl Validator<'_> {
         let chars = name.chars().count();
         let too_long = chars > MAX_NAME_CHARS && !self.config.has(SinchFault::NameLengthUnchecked);
         if chars == 0 || too_long {
+            // alt-choices: the other code the documents allow. BEHAVIOURS.md §1.B item 15: a name over 20
+            // characters is a 400 whose code is only "presumably syntax_constraint_violation"; no source shows
+            // it, and a too-long name is also a badly formatted value (syntax_invalid_parameter_format, §1.A item 5).
+            if self.config.is(crate::reference::Variant::AltChoices) {
+                return Err(SinchError::InvalidFormat {
+                    param: "name".into(),
+                    value: name,
+                    expected: "group name of 1 to 20 characters",
+                });
+            }
             return Err(SinchError::Constraint(format!(
                 "The parameter 'name' must be between 1 and {MAX_NAME_CHARS} characters long, was {chars}"
             )));

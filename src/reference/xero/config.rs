@@ -2,7 +2,7 @@
 //! the Xero code reads: their values, the active Xero fault and whether to start with the sample data.
 
 use super::faults::XeroFault;
-use crate::reference::{ServerConfig, Setting};
+use crate::reference::{ServerConfig, Setting, Variant};
 
 pub(super) const TENANT_ID: Setting = Setting {
     name: "xero_tenant_id",
@@ -37,6 +37,8 @@ pub(crate) struct XeroConfig {
     pub(crate) token: String,
     pub(crate) read_token: String,
     pub(crate) fault: Option<XeroFault>,
+    /// The conforming variant served, if any (see `crate::reference::Variant`).
+    pub(crate) variant: Option<Variant>,
     pub(crate) with_data: bool,
 }
 
@@ -47,12 +49,20 @@ impl XeroConfig {
             token: config.value(&TOKEN).to_string(),
             read_token: config.value(&READ_TOKEN).to_string(),
             fault: XeroFault::from_fault(config.fault),
-            with_data: config.with_data,
+            variant: config.variant,
+            // alt-choices: an organisation already in use. BEHAVIOURS.md §2.A item 2: every call names a tenant,
+            // a real organisation with its own contacts and groups; nothing promises an empty one.
+            with_data: config.with_data || config.variant == Some(Variant::AltChoices),
         }
     }
 
     /// Whether `fault` is the active one.
     pub(crate) fn has(&self, fault: XeroFault) -> bool {
         self.fault == Some(fault)
+    }
+
+    /// Whether `variant` is the one served.
+    pub(crate) fn is(&self, variant: Variant) -> bool {
+        self.variant == Some(variant)
     }
 }

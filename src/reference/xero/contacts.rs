@@ -19,7 +19,7 @@ const STATUS_INVALID: &str = "The ContactStatus field must be ACTIVE or ARCHIVED
 /// `GET /Contacts`: ACTIVE contacts (ARCHIVED too with `includeArchived=true`), `where` and `order` as for groups.
 pub(crate) async fn list(State(app): State<XeroState>, headers: HeaderMap, params: Params) -> Response {
     app.answer(&headers, |ctx| {
-        let params = params_of(params)?;
+        let params = params_of(params, ctx.config)?;
         let filter = where_clause(&params, CONTACT_FIELDS)?;
         let order = Order::parse(query_param(&params, "order"), CONTACT_FIELDS)?;
         let archived = query_param(&params, "includeArchived").is_some_and(|v| v.eq_ignore_ascii_case("true"));

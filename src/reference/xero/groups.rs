@@ -11,21 +11,32 @@ use super::request::{
 };
 use super::state::XeroState;
 use super::store::{GROUP_FIELDS, GroupStatus};
+use crate::reference::Variant;
 use super::writes;
 
 /// `GET /ContactGroups`: ACTIVE groups only, `Contacts` always empty, filtered by `where`, sorted by `order`.
 pub(crate) async fn list(State(app): State<XeroState>, headers: HeaderMap, params: Params) -> Response {
     app.answer(&headers, |ctx| {
         let config = ctx.config;
-        let params = params_of(params)?;
+        let params = params_of(params, config)?;
         let filter = if config.has(XeroFault::WhereIgnored) { None } else { where_clause(&params, GROUP_FIELDS)? };
-        let mut order = Order::parse(query_param(&params, "order"), GROUP_FIELDS)?;
+        let requested = query_param(&params, "order").filter(|o| !o.trim().is_empty());
+        let mut order = Order::parse(requested, GROUP_FIELDS)?;
+        // alt-choices: without `order`, newest first. BEHAVIOURS.md §2.C item 18 documents `order` (`Name ASC`,
+        // `Name DESC`) but no default order.
+        let newest_first = requested.is_none() && config.is(Variant::AltChoices);
+        if newest_first {
+            order = Order::unsorted();
+        }
         if config.has(XeroFault::OrderDescIgnored) {
             order = order.ascending();
         }
         let data = app.store.lock();
         let listed = config.has(XeroFault::DeletedGroupsListed);
-        let groups = select(&data.groups, |g| g.status == GroupStatus::Active || listed, filter.as_ref(), &order);
+        let mut groups = select(&data.groups, |g| g.status == GroupStatus::Active || listed, filter.as_ref(), &order);
+        if newest_first {
+            groups.reverse();
+        }
         let with_members = config.has(XeroFault::ListContactsFilled);
         let items = groups.iter().map(|g| data.group_json(g, with_members)).collect();
         Ok(ctx.envelope("ContactGroups", items))

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::config::XeroConfig;
 use super::faults::XeroFault;
+use crate::reference::Variant;
 
 /// The `ProviderName` of every envelope (Xero puts the calling app's name there).
 pub(crate) const PROVIDER_NAME: &str = "conform reference server";
@@ -90,8 +91,17 @@ impl Ctx<'_> {
     pub(crate) fn envelope(&self, key: &str, items: Vec<Value>) -> Rendered {
         let id = Uuid::new_v4().to_string();
         let now = chrono::Utc::now();
+        let alt = self.config.is(Variant::AltChoices);
+        let minimal = self.config.is(Variant::Minimal);
+        // alt-choices: uppercase hex. BEHAVIOURS.md §2.A item 7 types the ids `uuid`; RFC 4122 reads the hex
+        // digits without case, and Xero's own .NET serialiser is case-insensitive on GUIDs.
+        let id = if alt { id.to_uppercase() } else { id };
         let date = if self.format == Format::Xml || self.config.has(XeroFault::DatetimeIso) {
             now.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+        } else if alt {
+            // alt-choices: the other documented form, with an offset. BEHAVIOURS.md §2.A item 6:
+            // "/Date(1551746015603)/" or "/Date(1419937200000+0000)/".
+            format!("/Date({}+0000)/", now.timestamp_millis())
         } else {
             format!("/Date({})/", now.timestamp_millis())
         };
@@ -100,15 +110,91 @@ impl Ctx<'_> {
         envelope.insert("Status".into(), "OK".into());
         envelope.insert("ProviderName".into(), PROVIDER_NAME.into());
         envelope.insert("DateTimeUTC".into(), Value::String(date));
+        let items = items.into_iter().map(|item| self.variant_item(item)).collect();
         envelope.insert(key.into(), Value::Array(items));
         let envelope = Value::Object(envelope);
         let mut rendered = match self.format {
             Format::Json => Rendered::json(StatusCode::OK, &envelope),
             Format::Xml => Rendered::xml(StatusCode::OK, "Response", &envelope),
         };
-        rendered.correlation_id =
-            Some(if self.config.has(XeroFault::CorrelationIdMismatch) { Uuid::new_v4().to_string() } else { id });
+        // minimal: no `Xero-Correlation-Id`. BEHAVIOURS.md §2.A item 5: the header is [observed] live behaviour,
+        // in no official document.
+        rendered.correlation_id = if minimal {
+            None
+        } else if self.config.has(XeroFault::CorrelationIdMismatch) {
+            Some(Uuid::new_v4().to_string())
+        } else {
+            Some(id)
+        };
         rendered
+    }
+
+    /// One item of a success envelope as the variant renders it.
+    fn variant_item(&self, mut item: Value) -> Value {
+        match self.config.variant {
+            Some(Variant::AltChoices) => alt_choices(&mut item, true),
+            Some(Variant::Minimal) => minimal(&mut item),
+            None => {}
+        }
+        item
+    }
+}
+
+/// alt-choices on one object of a success body, and recursively on the objects inside it:
+/// - ids (`…ID` keys) in uppercase hex: BEHAVIOURS.md §2.A item 7 types them `uuid`, whose hex digits have no
+///   case (RFC 4122);
+/// - the members of a group (`Contacts`) in the reverse of the default order: §2.C item 19 lists them with no
+///   order stated;
+/// - an undeclared `x_vendor: {}` on the top-level items: §2.A item 7, Xero already sends a field its schema does
+///   not declare (`HasValidationErrors`), so clients ignore unknown fields;
+/// - keys in reverse alphabetical order: JSON objects are unordered and no document fixes an order.
+fn alt_choices(value: &mut Value, top: bool) {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(String, Value)> = std::mem::take(map).into_iter().collect();
+            for (key, item) in &mut entries {
+                if key.ends_with("ID")
+                    && let Value::String(id) = item
+                {
+                    *id = id.to_uppercase();
+                }
+                if key == "Contacts"
+                    && let Value::Array(members) = item
+                {
+                    members.reverse();
+                }
+                alt_choices(item, false);
+            }
+            if top {
+                entries.push(("x_vendor".into(), Value::Object(Map::new())));
+            }
+            entries.sort_by(|a, b| b.0.cmp(&a.0));
+            map.extend(entries);
+        }
+        Value::Array(items) => items.iter_mut().for_each(|item| alt_choices(item, false)),
+        _ => {}
+    }
+}
+
+/// minimal on one object of a success body, recursively:
+/// - no `HasValidationErrors`: BEHAVIOURS.md §2.A item 7, the schema does not declare it (it is only in the
+///   examples); error elements keep it, since §2.B item 8 documents it there;
+/// - a contact inside a group or listed under `ContactGroups/{id}/Contacts` keeps only `ContactID` and `Name`:
+///   §2.C item 19 and §2.D item 23 show the empty arrays in the SPEC examples only; the Contact schema requires
+///   none of them.
+fn minimal(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            map.remove("HasValidationErrors");
+            if let Some(Value::Array(contacts)) = map.get_mut("Contacts") {
+                for contact in contacts.iter_mut().filter_map(Value::as_object_mut) {
+                    contact.retain(|key, _| key == "ContactID" || key == "Name");
+                }
+            }
+            map.values_mut().for_each(minimal);
+        }
+        Value::Array(items) => items.iter_mut().for_each(minimal),
+        _ => {}
     }
 }
 

@@ -7,7 +7,9 @@ use axum::http::{HeaderMap, StatusCode};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
+use super::config::XeroConfig;
 use super::error::XeroError;
+use crate::reference::Variant;
 use super::filter::{self, Expr, Record};
 
 /// Longest `Idempotency-Key` Xero accepts ("128 character max").
@@ -31,8 +33,15 @@ pub(crate) fn id_in(path: IdPath) -> Result<Uuid, XeroError> {
 }
 
 /// The query parameters, or a 400 when the query string does not decode.
-pub(crate) fn params_of(params: Params) -> Result<Vec<(String, String)>, XeroError> {
-    params.map(|Query(params)| params).map_err(|e| XeroError::BadRequest(e.body_text()))
+///
+/// minimal: only the SPEC's lowercase `where` and `order` are read; `Where` is an unknown parameter, ignored.
+/// BEHAVIOURS.md §2.C item 18: SPEC names them lowercase, and a fake server only "may" match without case.
+pub(crate) fn params_of(params: Params, config: &XeroConfig) -> Result<Vec<(String, String)>, XeroError> {
+    let mut params = params.map(|Query(params)| params).map_err(|e| XeroError::BadRequest(e.body_text()))?;
+    if config.is(Variant::Minimal) {
+        params.retain(|(key, _)| ["where", "order"].iter().all(|name| !key.eq_ignore_ascii_case(name) || key.as_str() == *name));
+    }
+    Ok(params)
 }
 
 /// The body, or 413 when it is over the limit the router sets.
@@ -130,6 +139,11 @@ impl Order {
             keys.push((field, descending));
         }
         Ok(Order(keys))
+    }
+
+    /// No keys: a stable sort keeps the store's (creation) order.
+    pub(crate) fn unsorted() -> Self {
+        Order(Vec::new())
     }
 
     /// The same keys, all ascending (for the fault that ignores `DESC`).

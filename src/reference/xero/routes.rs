@@ -17,19 +17,24 @@ use super::error::XeroError;
 use super::state::XeroState;
 use super::store::{Data, Store};
 use super::{auth, contacts, groups, members, seed};
-use crate::reference::ServerConfig;
+use crate::reference::{ServerConfig, Variant};
 
 /// Every Xero route, with an empty organisation or, with `config.with_data`, the sample one.
 pub(super) fn router(config: &ServerConfig) -> Router {
     let config = XeroConfig::new(config);
     let data = if config.with_data { seed::sample_data() } else { Data::default() };
+    // minimal: only the SPEC's operations. BEHAVIOURS.md §2.D item 20: POST /ContactGroups creates on the legacy
+    // surface only ("a fake server may accept POST-create too"); §2.D item 22: there is no DELETE of a group,
+    // "expect a non-2xx (404, or 405/501)". Without them, both answer 405.
+    let minimal = config.is(Variant::Minimal);
     let state = XeroState { config: Arc::new(config), store: Arc::new(Store::new(data)) };
+    let collection = get(groups::list).put(groups::put_collection);
+    let collection = if minimal { collection } else { collection.post(groups::post_collection) };
+    let group = get(groups::get_one).post(groups::update);
+    let group = if minimal { group } else { group.delete(groups::delete) };
     Router::new()
-        .route(
-            "/api.xro/2.0/ContactGroups",
-            get(groups::list).put(groups::put_collection).post(groups::post_collection),
-        )
-        .route("/api.xro/2.0/ContactGroups/{id}", get(groups::get_one).post(groups::update).delete(groups::delete))
+        .route("/api.xro/2.0/ContactGroups", collection)
+        .route("/api.xro/2.0/ContactGroups/{id}", group)
         .route("/api.xro/2.0/ContactGroups/{id}/Contacts", put(members::add).delete(members::remove_all))
         .route("/api.xro/2.0/ContactGroups/{id}/Contacts/{contact_id}", delete(members::remove))
         .route("/api.xro/2.0/Contacts", get(contacts::list).put(contacts::create))
