@@ -208,28 +208,14 @@ pub fn serve(args: ServeArgs) -> Exit {
         println!("{} variants", reference::all_variants().count());
         return Exit::Passed;
     }
-    let variant = match &args.variant {
-        None => None,
-        Some(name) => match reference::find_variant(name) {
-            Some(v) => Some(v),
-            None => {
-                let hint =
-                    reference::closest_variant(name).map(|v| format!(", did you mean `{v}`?")).unwrap_or_default();
-                eprintln!("error: unknown variant `{name}`{hint} (see `conform serve --list-variants`)");
-                return Exit::InputError;
-            }
-        },
-    };
-    let fault = match &args.fault {
-        None => None,
-        Some(name) => match reference::find_fault(name) {
-            Some(f) => Some(f),
-            None => {
-                let hint = reference::closest_fault(name).map(|f| format!(", did you mean `{f}`?")).unwrap_or_default();
-                eprintln!("error: unknown fault `{name}`{hint} (see `conform serve --list-faults`)");
-                return Exit::InputError;
-            }
-        },
+    let variant =
+        match find_named("variant", args.variant.as_deref(), reference::find_variant, reference::closest_variant) {
+            Ok(v) => v,
+            Err(exit) => return exit,
+        };
+    let fault = match find_named("fault", args.fault.as_deref(), reference::find_fault, reference::closest_fault) {
+        Ok(f) => f,
+        Err(exit) => return exit,
     };
     let mut config = ServerConfig { fault, variant, with_data: args.with_data, ..ServerConfig::default() };
     for (name, value) in args.settings.0 {
@@ -280,4 +266,20 @@ pub fn serve(args: ServeArgs) -> Exit {
             }
         }
     })
+}
+
+/// The `kind` called `name` (a fault, a variant), or exit 2 with the closest name as a hint.
+fn find_named<T: std::fmt::Display>(
+    kind: &str,
+    name: Option<&str>,
+    find: impl Fn(&str) -> Option<T>,
+    closest: impl Fn(&str) -> Option<T>,
+) -> Result<Option<T>, Exit> {
+    let Some(name) = name else { return Ok(None) };
+    if let Some(found) = find(name) {
+        return Ok(Some(found));
+    }
+    let hint = closest(name).map(|c| format!(", did you mean `{c}`?")).unwrap_or_default();
+    eprintln!("error: unknown {kind} `{name}`{hint} (see `conform serve --list-{kind}s`)");
+    Err(Exit::InputError)
 }
