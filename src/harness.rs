@@ -47,6 +47,8 @@ pub fn run(args: &Arguments, source: ProjectSource, env: &BTreeMap<String, Strin
     let mut config = RunConfig::new(target.as_ref().map(Target::base_url).unwrap_or_default());
     config.snapshots = target.as_ref().map_or(SnapshotMode::Off, |t| t.default_snapshots("snapshots".as_ref()));
     config.embedded_target = target.as_ref().is_some_and(Target::is_embedded);
+    // The reference server is held to every expectation, `should` included; another target to the contract.
+    config.strict = config.embedded_target;
     let runner = Arc::new(Runner::new(project.clone(), config).expect("HTTP client"));
     let runtime = Arc::new(
         tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("tokio runtime"),

@@ -11,6 +11,7 @@ use std::io::{self, Write};
 
 use super::coverage::{CoverageStatus, RequirementCoverage, SuiteCoverage};
 use super::tally::{SuiteCases, Tally, by_suite, human_duration, millis, slowest};
+use crate::case::Level;
 use crate::results::{CaseResult, Failure, Outcome, Phase, RunResult, SnapshotOutcome, StepResult};
 use crate::secrets::Masked;
 
@@ -118,14 +119,15 @@ fn toc(out: &mut dyn Write, suites: &[SuiteCases<'_>], coverage: &[SuiteCoverage
 }
 
 fn failures(out: &mut dyn Write, run: &RunResult) -> io::Result<()> {
-    let bad: Vec<&CaseResult> =
-        run.cases.iter().filter(|c| matches!(c.outcome, Outcome::Failed | Outcome::Errored)).collect();
+    // Non-strict cases are shown with what differed, under their own badge: they pass, but a reader wants to see them.
+    let shown = |o: Outcome| matches!(o, Outcome::Failed | Outcome::Errored | Outcome::NonStrict);
+    let bad: Vec<&CaseResult> = run.cases.iter().filter(|c| shown(c.outcome)).collect();
     writeln!(out, "<section class=\"failures\" id=\"failures\">")?;
     if bad.is_empty() {
         writeln!(out, "<h2>Failures</h2>\n<p class=\"all-good\">No case failed or errored.</p>\n</section>")?;
         return Ok(());
     }
-    writeln!(out, "<h2>Failures and errors <span class=\"pill\">{}</span></h2>", bad.len())?;
+    writeln!(out, "<h2>Failures, errors and non-strict cases <span class=\"pill\">{}</span></h2>", bad.len())?;
     for case in bad {
         let kind = outcome_word(case.outcome);
         writeln!(
@@ -156,7 +158,7 @@ fn failures(out: &mut dyn Write, run: &RunResult) -> io::Result<()> {
         if let Some(description) = &case.description {
             writeln!(out, "<p class=\"description\">{}</p>", esc(description))?;
         }
-        for step in case.steps.iter().filter(|s| matches!(s.outcome, Outcome::Failed | Outcome::Errored)) {
+        for step in case.steps.iter().filter(|s| shown(s.outcome)) {
             step_problem(out, step)?;
         }
         writeln!(out, "</article>")?;
@@ -202,6 +204,9 @@ fn failure_block(out: &mut dyn Write, f: &Failure) -> io::Result<()> {
     let kind = serde_json::to_value(f.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
     writeln!(out, "<div class=\"failure\">")?;
     write!(out, "<p class=\"message\"><span class=\"tag\">{}</span>", esc(&kind))?;
+    if f.level == Level::Should {
+        write!(out, " <span class=\"tag level-should\">should</span>")?;
+    }
     if !f.path.is_empty() {
         write!(out, " <code>{}</code>", esc(&f.path))?;
     }
