@@ -12,7 +12,7 @@ fault_catalogue! {
         Create201 = "xero-create-201": "creating contact groups answers 201 instead of 200",
         DuplicateNamesAccepted = "xero-duplicate-names-accepted":
             "a second ACTIVE contact group with an existing name is accepted",
-        NotFoundJson = "xero-404-json": "404 answers carry a JSON body instead of Xero's plain-text message",
+        NotFoundJson = "xero-404-json", should: "404 answers carry a JSON body instead of Xero's plain-text message",
         TenantNotRequired = "xero-tenant-not-required":
             "requests without a xero-tenant-id header are accepted instead of 403",
         ListContactsFilled = "xero-list-contacts-filled":
