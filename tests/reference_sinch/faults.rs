@@ -106,6 +106,8 @@ async fn probe(fault: &str, api: &Api) -> Value {
         }
         "sinch-unnamed-null-name" => json!(keys(&api.post("/groups", json!({})).await.body)),
         "sinch-page-size-limit-unchecked" => json!(api.get("/groups?page_size=101").await.status.as_u16()),
+        "sinch-negative-page-served" => json!(api.get("/groups?page=-1").await.status.as_u16()),
+        "sinch-unknown-group-400" => json!(api.get("/groups/01NOSUCHGROUP000000000000").await.status.as_u16()),
         "sinch-replace-members-optional" => {
             let id = create(api, json!({})).await;
             json!(api.put(&format!("/groups/{id}"), json!({"name": "no members"})).await.status.as_u16())
@@ -179,6 +181,8 @@ async fn healthy_observations_match_the_contract() {
         ("sinch-unnamed-null-name", json!(["id", "size", "created_at", "modified_at"])),
         ("sinch-page-size-limit-unchecked", json!(400)),
         ("sinch-replace-members-optional", json!(400)),
+        ("sinch-negative-page-served", json!(400)),
+        ("sinch-unknown-group-400", json!(404)),
     ];
     assert_eq!(expected.len(), sinch_faults().len(), "pin every fault's healthy observation");
     for (fault, want) in expected {

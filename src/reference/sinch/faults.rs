@@ -41,6 +41,9 @@ fault_catalogue! {
         UnnamedNullName = "sinch-unnamed-null-name":
             "an unnamed group is rendered with \"name\": null instead of no key",
         PageSizeLimitUnchecked = "sinch-page-size-limit-unchecked": "list accepts page_size above 100",
+        NegativePageServed = "sinch-negative-page-served": "list serves a negative `page` as page 0 instead of a 400",
+        UnknownGroupBadRequest = "sinch-unknown-group-400":
+            "retrieving an unknown group id answers 400 instead of 404",
         ReplaceMembersOptional = "sinch-replace-members-optional":
             "replace without `members` is accepted (and clears the members)",
     }

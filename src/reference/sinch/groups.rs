@@ -41,6 +41,7 @@ pub(crate) async fn list(
         expected: "query string",
     })?;
     let page = query_integer(&params, "page", 0)?;
+    let page = if state.config.has(SinchFault::NegativePageServed) { page.max(0) } else { page };
     let page_size = query_integer(&params, "page_size", DEFAULT_PAGE_SIZE)?;
     // alt-choices: an out-of-range page or page_size gets the generic 400 body instead of {code,text}.
     // BEHAVIOURS.md §1.C item 21: the code is "presumably syntax_constraint_violation, or the generic 400 body
@@ -66,7 +67,11 @@ pub(crate) async fn list(
 pub(crate) async fn retrieve(State(state): Shared, path: GroupPath) -> Reply {
     let id = group_id(path)?;
     let store = state.store();
-    let group = store.get(&id).ok_or(SinchError::NotFound)?;
+    let unknown = || match state.config.has(SinchFault::UnknownGroupBadRequest) {
+        true => SinchError::Constraint(format!("unknown group {id}")),
+        false => SinchError::NotFound,
+    };
+    let group = store.get(&id).ok_or_else(unknown)?;
     Ok(json(StatusCode::OK, group_view(&store, group)))
 }
 
