@@ -101,6 +101,9 @@ fn assert_failed_with_reports(out: &Output, dir: &Path, name: &str) {
     assert!(stdout.contains("FAILED: "), "{stdout}");
     assert!(stdout.contains("***"), "masking happened:\n{stdout}");
     assert!(stdout.contains("::error "), "GitHub annotations were written:\n{stdout}");
+    // The non-strict outputs (terminal section, JUnit system-out, JSON and HTML listings) hold the echoed token too.
+    assert!(stdout.contains("Non-strict (the contract holds"), "the non-strict section was written:\n{stdout}");
+    assert!(stdout.contains("✗ (should) body $.authorization"), "{stdout}");
 }
 
 #[test]
