@@ -8,9 +8,8 @@ use std::sync::Arc;
 use libtest_mimic::{Arguments, Conclusion, Failed, Trial};
 
 use crate::check::snapshot::{self, SnapshotMode};
-use crate::project::{Project, ProjectError, ProjectSource};
+use crate::project::{Project, ProjectSource};
 use crate::report::console::failure_report;
-use crate::results::Outcome;
 use crate::run::{RunConfig, Runner};
 use crate::target::Target;
 
@@ -30,19 +29,17 @@ pub fn run(args: &Arguments, source: ProjectSource, env: &BTreeMap<String, Strin
     let project = match Project::load(&source) {
         Ok(p) => Arc::new(p),
         Err(error) => {
-            let message = match error {
-                ProjectError::Cases(errors) => errors.to_string(),
-                other => other.to_string(),
-            };
+            let message = error.to_string();
             let trial = Trial::test("cases::load", move || Err(Failed::from(message.clone())));
             return libtest_mimic::run(args, vec![trial]);
         }
     };
     // Listing must not start a server or touch the network.
-    let target = match env.get(BASE_URL_ENV) {
-        Some(url) if !url.is_empty() => Some(Target::Remote(url.trim_end_matches('/').to_string())),
-        _ if args.list => None,
-        _ => Some(Target::embedded().expect("the reference server starts on loopback")),
+    let base_url = env.get(BASE_URL_ENV).map(String::as_str).filter(|url| !url.is_empty());
+    let target = if args.list && base_url.is_none() {
+        None
+    } else {
+        Some(Target::from_base_url(base_url).expect("the reference server starts on loopback"))
     };
     let mut config = RunConfig::new(target.as_ref().map(Target::base_url).unwrap_or_default());
     config.snapshots = target.as_ref().map_or(SnapshotMode::Off, |t| t.default_snapshots("snapshots".as_ref()));
@@ -60,10 +57,7 @@ pub fn run(args: &Arguments, source: ProjectSource, env: &BTreeMap<String, Strin
             let (runner, runtime) = (runner.clone(), runtime.clone());
             Trial::test(project.case(at).1.id.to_string(), move || {
                 let result = runtime.block_on(runner.run_case(at));
-                match result.outcome {
-                    Outcome::Passed | Outcome::NonStrict | Outcome::Skipped => Ok(()),
-                    Outcome::Failed | Outcome::Errored => Err(failure_report(&result, false).into()),
-                }
+                if result.outcome.passes_gate() { Ok(()) } else { Err(failure_report(&result, false).into()) }
             })
         })
         .collect();

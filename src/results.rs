@@ -24,6 +24,14 @@ pub enum Outcome {
     Skipped,
 }
 
+impl Outcome {
+    /// Whether the case lets a gate pass: passed, non-strict (`--strict` turns those into failed before
+    /// here) and skipped do; failed and errored do not.
+    pub fn passes_gate(self) -> bool {
+        matches!(self, Outcome::Passed | Outcome::NonStrict | Outcome::Skipped)
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Phase {
@@ -80,19 +88,24 @@ impl Mask for RunResult {
 }
 
 impl CaseResult {
-    /// A case that did not run, and why.
-    pub(crate) fn skipped(case: &Case, reason: String) -> Self {
+    /// The result of `case`, with what its run gave.
+    pub(crate) fn of(case: &Case, outcome: Outcome, duration: Duration, steps: Vec<StepResult>) -> Self {
         CaseResult {
             id: case.id.clone(),
             location: case.location.clone(),
             description: case.description.clone(),
             tags: case.tags.clone(),
             requirements: case.requirements.clone(),
-            outcome: Outcome::Skipped,
-            skip_reason: Some(reason),
-            duration: Duration::ZERO,
-            steps: Vec::new(),
+            outcome,
+            skip_reason: None,
+            duration,
+            steps,
         }
+    }
+
+    /// A case that did not run, and why.
+    pub(crate) fn skipped(case: &Case, reason: String) -> Self {
+        CaseResult { skip_reason: Some(reason), ..CaseResult::of(case, Outcome::Skipped, Duration::ZERO, Vec::new()) }
     }
 
     /// The failures and errors of every step, for one-line summaries.

@@ -68,7 +68,6 @@ fn in_process_the_harness_takes_target_and_credentials_from_the_environment() {
     let output = std::fs::read_to_string(&log).unwrap();
     assert!(missing.num_failed >= 100, "without them the defaults are refused: {missing:?}");
     assert!(output.contains("got 401"), "the failures say why:\n{output}");
-    assert!(!output.contains("other-sinch-token"), "no secret in the output");
 }
 
 /// The `conformance` test binary that cargo built beside this one (`target/*/deps/conformance-<hash>`).

@@ -502,3 +502,12 @@ fn a_case_whose_needs_are_not_given_is_skipped_with_the_reason_against_another_t
     out.assert_code(0);
     assert!(out.stdout.contains("PASS  e2e::needs::second-token"), "{}", out.stdout);
 }
+
+#[test]
+fn fail_fast_is_not_triggered_by_a_non_strict_case() {
+    let server = TestServer::start();
+    let filter = ["--filter", "should-differs", "--filter", "should-holds", "--fail-fast", "-j", "1"];
+    let out = run(&server.base_url(), &[&file("levels")], &filter);
+    out.assert_code(0);
+    assert!(out.stdout.contains("1 passed, 1 non-strict, 0 failed, 0 errored, 0 skipped"), "{}", out.stdout);
+}

@@ -38,6 +38,13 @@ pub struct Suite {
     pub cases: Vec<Case>,
 }
 
+impl Suite {
+    /// Whether variable `name` holds a secret: the suite declares it so, or its name says so.
+    pub(crate) fn is_secret(&self, name: &str) -> bool {
+        self.secrets.contains(name) || crate::secrets::is_secret_name(name)
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct SnapshotSettings {
     /// insta selectors of volatile body fields.

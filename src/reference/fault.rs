@@ -6,6 +6,7 @@ use std::fmt;
 
 use super::registry::apis;
 use crate::case::Level;
+use crate::case::diagnostic::suggest;
 
 /// One fault of one API, as `--fault`, `--list-faults` and the tests see it. Its name (`sinch-plus-kept`)
 /// is a stable public identifier; the API's code sees the same fault as a variant of its own enum.
@@ -63,11 +64,8 @@ pub fn find_fault(name: &str) -> Option<Fault> {
 
 /// The fault whose name is closest to a misspelt `name`, for a "did you mean" hint.
 pub fn closest_fault(name: &str) -> Option<Fault> {
-    all_faults()
-        .map(|f| (strsim::levenshtein(name, f.name), f))
-        .filter(|(distance, _)| *distance <= 3.max(name.len() / 4))
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, f)| f)
+    let names: Vec<&str> = all_faults().map(|f| f.name).collect();
+    suggest(name, &names).and_then(find_fault)
 }
 
 /// Declares an API's faults as a `Copy` enum: each variant with its stable name and its description.

@@ -7,6 +7,8 @@
 
 use std::fmt;
 
+use crate::case::diagnostic::suggest;
+
 /// One conforming variant of the reference server, as `--variant` and `--list-variants` see it. Names are
 /// stable public identifiers: suites, CI and `conform serve --variant` refer to them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -61,11 +63,8 @@ pub fn find_variant(name: &str) -> Option<Variant> {
 
 /// The variant whose name is closest to a misspelt `name`, for a "did you mean" hint.
 pub fn closest_variant(name: &str) -> Option<Variant> {
-    all_variants()
-        .map(|v| (strsim::levenshtein(name, v.name()), v))
-        .filter(|(distance, _)| *distance <= 3.max(name.len() / 4))
-        .min_by_key(|(distance, _)| *distance)
-        .map(|(_, v)| v)
+    let names: Vec<&str> = all_variants().map(Variant::name).collect();
+    suggest(name, &names).and_then(find_variant)
 }
 
 #[cfg(test)]

@@ -61,7 +61,7 @@ impl ConsoleProgress {
                 }
             }
             RunEvent::CaseFinished(result) => {
-                if result.outcome != Outcome::Passed && result.outcome != Outcome::Skipped {
+                if !result.outcome.passes_gate() {
                     let mut failed = self.failed.lock().unwrap_or_else(|e| e.into_inner());
                     *failed += 1;
                     if let Some(bar) = &self.bar {

@@ -13,7 +13,7 @@ use crate::case::vars::{Generators, Vars, to_text};
 use crate::case::{Case, Suite};
 use crate::check::schema::SchemaSet;
 use crate::results::{CaseResult, Outcome, Phase, StepResult};
-use crate::secrets::{Masked, Masker, is_secret_name};
+use crate::secrets::{Masked, Masker};
 use crate::select::CaseRef;
 
 /// What a step needs to know about the run and its case.
@@ -46,7 +46,7 @@ pub(super) async fn run_case(runner: &Runner, at: CaseRef, masker: &Masker) -> M
     for (name, value) in &case.vars {
         match vars.render_value(value) {
             Ok(v) => {
-                if is_secret_name(name) || suite.secrets.contains(name) {
+                if suite.is_secret(name) {
                     case_secrets.push(to_text(&v));
                 }
                 vars.set(name.clone(), v);
@@ -99,18 +99,7 @@ pub(super) async fn run_case(runner: &Runner, at: CaseRef, masker: &Masker) -> M
     if let Some(e) = setup_error {
         steps.insert(0, StepResult::setup_error(case, e));
     }
-    let result = CaseResult {
-        id: case.id.clone(),
-        location: case.location.clone(),
-        description: case.description.clone(),
-        tags: case.tags.clone(),
-        requirements: case.requirements.clone(),
-        outcome,
-        skip_reason: None,
-        duration: started.elapsed(),
-        steps,
-    };
-    Masked::new(result, masker)
+    Masked::new(CaseResult::of(case, outcome, started.elapsed(), steps), masker)
 }
 
 /// A suite's variables: `base_url`, the values given from outside, then the suite's defaults for the rest.

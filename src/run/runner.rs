@@ -11,7 +11,7 @@ use super::case::{run_case, suite_vars};
 use super::config::RunConfig;
 use crate::case::vars::{Generators, to_text};
 use crate::project::Project;
-use crate::results::{CaseResult, Outcome, RunEvent, RunResult};
+use crate::results::{CaseResult, RunEvent, RunResult};
 use crate::secrets::{Masked, Masker, is_secret_name};
 use crate::select::CaseRef;
 
@@ -66,7 +66,7 @@ impl Runner {
                 } else {
                     on_event(RunEvent::CaseStarted(case));
                     let r = self.run_case(at).await;
-                    if self.config.fail_fast && r.outcome != Outcome::Passed {
+                    if self.config.fail_fast && !r.outcome.passes_gate() {
                         stop.store(true, Ordering::Relaxed);
                     }
                     r
@@ -94,8 +94,10 @@ fn run_masker(project: &Project, config: &RunConfig, generators: &Arc<Generators
     let mut values = Vec::new();
     for suite in &project.suites {
         let vars = suite_vars(suite, &project.vars, &config.base_url, generators);
-        let names = suite.vars.iter().map(|(name, _)| name).chain(&suite.secrets);
-        for name in names.filter(|name| suite.secrets.contains(*name) || is_secret_name(name)) {
+        // Declared secrets may be given from outside without a suite default, so they are looked up too.
+        let names: std::collections::BTreeSet<&String> =
+            suite.vars.iter().map(|(name, _)| name).chain(&suite.secrets).collect();
+        for name in names.into_iter().filter(|name| suite.is_secret(name)) {
             values.extend(vars.get(name).map(to_text));
         }
     }
