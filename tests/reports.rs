@@ -6,7 +6,7 @@ mod results;
 use std::collections::BTreeMap;
 
 use conform::report::{self, CoverageStatus, ReportFormat, SuiteCoverage, coverage, github, summary, write_report};
-use conform::results::RunResult;
+use conform::results::{Outcome, RunResult};
 use quick_xml::events::Event;
 use results::{SECRET, SECRET_STEM, masked, run, suites};
 use serde_json::Value;
@@ -45,7 +45,30 @@ fn sample_runs() -> Vec<(&'static str, RunResult)> {
     let full = run();
     let empty = RunResult { cases: vec![], ..run() };
     let only_xero = RunResult { cases: run().cases.into_iter().filter(|c| c.id.suite == "xero").collect(), ..run() };
-    vec![("full", full), ("empty", empty), ("only xero", only_xero)]
+    vec![("full", full), ("empty", empty), ("only xero", only_xero), ("non-strict", non_strict_run())]
+}
+
+/// The fixture run with its failed case turned non-strict: its failures become `should` differences.
+fn non_strict_run() -> RunResult {
+    let mut run = run();
+    let case = run.cases.iter_mut().find(|c| c.outcome == Outcome::Failed).expect("the fixture has a failed case");
+    case.outcome = Outcome::NonStrict;
+    for step in case.steps.iter_mut().filter(|s| s.outcome == Outcome::Failed) {
+        step.outcome = Outcome::NonStrict;
+        step.failures.iter_mut().for_each(|f| f.level = conform::case::Level::Should);
+    }
+    run
+}
+
+#[test]
+fn non_strict_cases_are_counted_and_shown_with_their_level() {
+    let run = non_strict_run();
+    let report = json_report(&run);
+    assert_eq!(report["summary"]["non_strict"], 1, "{}", report["summary"]);
+    assert_eq!(report["summary"]["failed"], 0);
+    let html = render(ReportFormat::Html, &run);
+    assert!(html.contains("id=\"count-non_strict\" data-count=\"1\""), "the HTML count");
+    assert!(html.contains("<span class=\"tag level-should\">should</span>"), "the should-level failure is listed");
 }
 
 #[test]
