@@ -39,7 +39,7 @@ impl Variant {
                  other codes and orders where free, pre-existing data"
             }
             Variant::Minimal => {
-                "only what the contract requires: no optional fields, correlation header, 401 body or legacy routes"
+                "only what the contract requires: no optional fields, Xero envelope, correlation header, 401 body or legacy routes"
             }
         }
     }

@@ -106,10 +106,14 @@ impl Ctx<'_> {
             format!("/Date({})/", now.timestamp_millis())
         };
         let mut envelope = Map::new();
-        envelope.insert("Id".into(), Value::String(id.clone()));
-        envelope.insert("Status".into(), "OK".into());
-        envelope.insert("ProviderName".into(), PROVIDER_NAME.into());
-        envelope.insert("DateTimeUTC".into(), Value::String(date));
+        // minimal: the payload array alone. BEHAVIOURS.md §2.A item 5: the SPEC's schemas declare only the
+        // array; the envelope fields appear in its examples.
+        if !minimal {
+            envelope.insert("Id".into(), Value::String(id.clone()));
+            envelope.insert("Status".into(), "OK".into());
+            envelope.insert("ProviderName".into(), PROVIDER_NAME.into());
+            envelope.insert("DateTimeUTC".into(), Value::String(date));
+        }
         let items = items.into_iter().map(|item| self.variant_item(item)).collect();
         envelope.insert(key.into(), Value::Array(items));
         let envelope = Value::Object(envelope);
