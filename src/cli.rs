@@ -121,6 +121,11 @@ pub struct RunArgs {
     /// Stop starting new cases after the first failure.
     #[arg(long)]
     pub fail_fast: bool,
+    /// The target has this optional capability, declared by a suite (`capabilities:` in suite.yaml), e.g.
+    /// `seed-verbs`. Against `--base-url`, a case that needs a capability not given is skipped with the reason;
+    /// the embedded server has every one. Repeatable.
+    #[arg(long, value_name = "NAME")]
+    pub capability: Vec<String>,
     /// Fail the cases where only `should` expectations (fidelity to the real service, beyond the contract)
     /// differ; without it they are reported as non-strict and pass the gate.
     #[arg(long)]

@@ -38,6 +38,10 @@ pub fn run(args: RunArgs) -> Exit {
         Ok(p) => p,
         Err(code) => return code,
     };
+    if let Err(e) = project.check_capabilities(&args.capability) {
+        eprintln!("error: {e}");
+        return Exit::InputError;
+    }
     let plan = project.plan(&args.select.selection());
     if args.list {
         for &at in &plan {
@@ -89,6 +93,7 @@ pub fn run(args: RunArgs) -> Exit {
         snapshots,
         strict: args.strict,
         embedded_target: target.is_embedded(),
+        capabilities: args.capability.iter().cloned().collect(),
     };
     let runner = match Runner::new(Arc::new(project), config) {
         Ok(r) => r,

@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use crate::case::diagnostic::suggest;
 use crate::case::{Case, LoadErrors, LoadOptions, Suite, load};
 use crate::check::schema::{SchemaLoadError, SchemaSet};
 use crate::select::{CaseRef, Selection};
@@ -70,6 +71,15 @@ pub enum ProjectError {
     Cases(#[from] LoadErrors),
 }
 
+/// A `--capability` no suite declares.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown capability `{name}` (the suites declare: {declared}){hint}")]
+pub struct UnknownCapability {
+    name: String,
+    declared: String,
+    hint: String,
+}
+
 /// Suites, schemas and the variables given from outside: everything a run needs from disk and environment.
 #[derive(Debug)]
 pub struct Project {
@@ -97,6 +107,24 @@ impl Project {
             vars.insert(name, value.clone());
         }
         Ok(Project { suites, schemas, vars })
+    }
+
+    /// Every capability the suites declare (name → what it means), for `--capability` to choose from.
+    pub fn capabilities(&self) -> BTreeMap<&str, &str> {
+        self.suites.iter().flat_map(|s| s.capabilities.iter().map(|(n, m)| (n.as_str(), m.as_str()))).collect()
+    }
+
+    /// Whether every capability in `given` is one the suites declare: a misspelt `--capability` would
+    /// otherwise skip the cases it was meant to run.
+    pub fn check_capabilities(&self, given: &[String]) -> Result<(), UnknownCapability> {
+        let declared = self.capabilities();
+        let Some(name) = given.iter().find(|c| !declared.contains_key(c.as_str())) else { return Ok(()) };
+        let names: Vec<&str> = declared.keys().copied().collect();
+        Err(UnknownCapability {
+            name: name.clone(),
+            declared: if names.is_empty() { "none".into() } else { names.join(", ") },
+            hint: suggest(name, &names).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default(),
+        })
     }
 
     /// Every case, in suite and file order.

@@ -63,6 +63,20 @@ fn in_process_the_harness_takes_target_and_credentials_from_the_environment() {
         std::fs::read_to_string(&log).unwrap()
     );
     assert!(given.num_passed >= 100, "{given:?}");
+    let output = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(given.num_ignored, 6, "the cases that need an optional capability are skipped:\n{output}");
+    assert!(output.contains("needs capability `seed-verbs`"), "with the reason:\n{output}");
+
+    // Said to have the capabilities, the target runs them too; a capability no suite declares fails the run.
+    let mut env = environment(&server.base_url(), true);
+    env.insert("CONFORM_CAPABILITIES".into(), "seed-verbs, conflict-group-name".into());
+    let all = run_in_process(&env, &log);
+    assert_eq!((all.num_failed, all.num_ignored), (0, 0), "{}", std::fs::read_to_string(&log).unwrap());
+    env.insert("CONFORM_CAPABILITIES".into(), "seed-verb".into());
+    let typo = run_in_process(&env, &log);
+    let output = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(typo.num_failed, 1, "{output}");
+    assert!(output.contains("did you mean `seed-verbs`?"), "{output}");
 
     let missing = run_in_process(&environment(&server.base_url(), false), &log);
     let output = std::fs::read_to_string(&log).unwrap();

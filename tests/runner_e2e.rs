@@ -497,10 +497,33 @@ fn a_case_whose_needs_are_not_given_is_skipped_with_the_reason_against_another_t
     );
     assert!(server.requests().is_empty(), "a skipped case sends nothing: {:?}", server.requests());
 
-    // Given, it runs.
-    let out = run(&server.base_url(), &[&file("needs")], &["--var", "second_token=abc"]);
+    assert!(
+        out.stdout.contains(
+            "SKIP  e2e::needs::optional-capability (0 ms) — needs capability `echoes-things` (answers GET /things/{id} \
+             for any id) against this target: give --capability echoes-things if the target has it"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(server.requests().is_empty(), "a skipped case sends nothing: {:?}", server.requests());
+
+    // Given, they run.
+    let out =
+        run(&server.base_url(), &[&file("needs")], &["--var", "second_token=abc", "--capability", "echoes-things"]);
     out.assert_code(0);
     assert!(out.stdout.contains("PASS  e2e::needs::second-token"), "{}", out.stdout);
+    assert!(out.stdout.contains("PASS  e2e::needs::optional-capability"), "{}", out.stdout);
+
+    // A capability no suite declares is an input error, with a suggestion: a typo would silently skip cases.
+    let out = run(&server.base_url(), &[&file("needs")], &["--capability", "echoes-thing"]);
+    out.assert_code(2);
+    assert!(
+        out.stderr.contains(
+            "error: unknown capability `echoes-thing` (the suites declare: echoes-things); did you mean `echoes-things`?"
+        ),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]

@@ -219,6 +219,16 @@ fn load_suite(
             .map(|h| h.to_ascii_lowercase())
             .collect(),
     };
+    for name in raw.capabilities.keys() {
+        let kebab = !name.is_empty()
+            && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !name.starts_with('-');
+        if !kebab || known.contains(name) {
+            let why = if kebab { "is also a variable name" } else { "must be kebab-case (a-z, 0-9, `-`)" };
+            validator
+                .push(validator.parsed.at_key(&format!("capabilities.{name}"), format!("capability `{name}` {why}")));
+        }
+    }
     errors.append(&mut validator.errors);
 
     // A catalogue kept inside the suite folder is not a case file.
@@ -240,8 +250,14 @@ fn load_suite(
             }
         };
         let mut validator = FileValidator { parsed: &parsed, errors: Vec::new() };
-        let ctx =
-            SuiteContext { suite: &name, file_id: &file_id, known: &known, catalogue: catalogue.as_ref(), options };
+        let ctx = SuiteContext {
+            suite: &name,
+            file_id: &file_id,
+            known: &known,
+            capabilities: &raw.capabilities,
+            catalogue: catalogue.as_ref(),
+            options,
+        };
         let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
         for (i, raw_case) in parsed.value.cases.iter().enumerate() {
             if let Some(first) = seen.insert(&raw_case.name, i) {
@@ -265,6 +281,7 @@ fn load_suite(
         headers,
         snapshot,
         catalogue,
+        capabilities: raw.capabilities.clone(),
         cases,
     })
 }

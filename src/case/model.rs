@@ -1,6 +1,6 @@
 //! The validated, I/O-free model of suites and cases that the runner executes.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -35,6 +35,8 @@ pub struct Suite {
     pub headers: Vec<(String, Template)>,
     pub snapshot: SnapshotSettings,
     pub catalogue: Option<Catalogue>,
+    /// Optional capabilities of a target (name → what it means), in name order.
+    pub capabilities: BTreeMap<String, String>,
     pub cases: Vec<Case>,
 }
 
@@ -130,10 +132,19 @@ pub struct Case {
     pub tags: Vec<String>,
     pub requirements: Vec<String>,
     pub vars: Vec<(String, TValue)>,
-    /// Variables the user must give for the case to run against another implementation than the embedded one.
-    pub needs: Vec<String>,
+    /// What the user must give for the case to run against another implementation than the embedded one.
+    pub needs: Vec<Need>,
     pub steps: Vec<Step>,
     pub cleanup: Vec<Step>,
+}
+
+/// One thing a case needs from the user against a target other than the embedded server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Need {
+    /// A variable to give with `--var NAME=…` or `CONFORM_VAR_NAME`.
+    Var(String),
+    /// A capability of the target, declared by the suite, to give with `--capability NAME`.
+    Capability(String),
 }
 
 #[derive(Debug, Clone)]

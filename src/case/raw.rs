@@ -32,6 +32,11 @@ pub(crate) struct RawSuite {
     pub(crate) snapshot: RawSnapshotSettings,
     /// Path (relative to this file) of the requirement catalogue the cases' `requirements` refer to.
     pub(crate) requirements: Option<String>,
+    /// Optional behaviours a target may or may not have (kebab-case name → what it means). A case lists the
+    /// ones it relies on in `needs`; the embedded server has every one, another target only those given with
+    /// `--capability NAME`.
+    #[serde(default)]
+    pub(crate) capabilities: BTreeMap<String, String>,
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]
@@ -69,9 +74,10 @@ pub(crate) struct RawCase {
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, serde_json::Value>")]
     pub(crate) vars: serde_yaml::Mapping,
-    /// Variables the user must give (`--var`, `CONFORM_VAR_*`) for this case to run against an implementation
-    /// other than the embedded server, e.g. an optional second token. Without them there, the case is skipped
-    /// with the reason; the suite's defaults serve the embedded server.
+    /// What the case needs from the user to run against an implementation other than the embedded server:
+    /// variables to give (`--var`, `CONFORM_VAR_*`), e.g. an optional second token, and capabilities the suite
+    /// declares that the target must be said to have (`--capability NAME`). Without them there, the case is
+    /// skipped with the reason; the embedded server has every capability and the suite's defaults serve it.
     #[serde(default)]
     pub(crate) needs: Vec<String>,
     pub(crate) steps: Vec<RawStep>,

@@ -16,6 +16,7 @@ pub(super) struct SuiteContext<'a> {
     pub(super) suite: &'a str,
     pub(super) file_id: &'a str,
     pub(super) known: &'a BTreeSet<String>,
+    pub(super) capabilities: &'a BTreeMap<String, String>,
     pub(super) catalogue: Option<&'a Catalogue>,
     pub(super) options: &'a LoadOptions,
 }
@@ -183,13 +184,18 @@ impl FileValidator<'_, RawCaseFile> {
             self.push(self.parsed.at_key(&format!("{path}.steps"), "a case needs at least one step"));
         }
         let vars = self.vars(&raw.vars, &format!("{path}.vars"), ctx.known);
+        let mut needs = Vec::new();
         for (i, need) in raw.needs.iter().enumerate() {
-            if !ctx.known.contains(need) {
-                let known: Vec<&str> = ctx.known.iter().map(String::as_str).collect();
+            if ctx.capabilities.contains_key(need) {
+                needs.push(Need::Capability(need.clone()));
+            } else if ctx.known.contains(need) {
+                needs.push(Need::Var(need.clone()));
+            } else {
+                let known: Vec<&str> = ctx.known.iter().chain(ctx.capabilities.keys()).map(String::as_str).collect();
                 let hint = suggest(need, &known).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
                 self.push(self.parsed.at_value(
                     &format!("{path}.needs[{i}]"),
-                    format!("`{need}` is not a variable of this suite{hint}"),
+                    format!("`{need}` is neither a variable nor a capability of this suite{hint}"),
                 ));
             }
         }
@@ -222,7 +228,7 @@ impl FileValidator<'_, RawCaseFile> {
             tags: raw.tags.clone(),
             requirements: raw.requirements.clone(),
             vars,
-            needs: raw.needs.clone(),
+            needs,
             steps,
             cleanup,
         })

@@ -1,6 +1,6 @@
 //! One case: its variables, its steps in order until one does not pass, then every cleanup step.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -10,7 +10,7 @@ use super::runner::Runner;
 use super::step::run_step;
 use crate::case::value::TValue;
 use crate::case::vars::{Generators, Vars, to_text};
-use crate::case::{Case, Suite};
+use crate::case::{Case, Need, Suite};
 use crate::check::schema::SchemaSet;
 use crate::results::{CaseResult, Outcome, Phase, StepResult};
 use crate::secrets::{Masked, Masker};
@@ -29,15 +29,8 @@ pub(super) struct CaseContext<'a> {
 pub(super) async fn run_case(runner: &Runner, at: CaseRef, masker: &Masker) -> Masked<CaseResult> {
     let started = Instant::now();
     let (suite, case) = runner.project.case(at);
-    // The suite's defaults serve the embedded server; elsewhere the user must give what the case needs.
-    if !runner.config.embedded_target {
-        let missing: Vec<&str> =
-            case.needs.iter().filter(|n| !runner.project.vars.contains_key(*n)).map(String::as_str).collect();
-        if !missing.is_empty() {
-            let given = missing.iter().map(|n| format!("--var {n}=…")).collect::<Vec<_>>().join(" ");
-            let reason = format!("needs {} against this target: give {given}", missing.join(", "));
-            return Masked::new(CaseResult::skipped(case, reason), masker);
-        }
+    if let Some(reason) = runner.skip_reason(at) {
+        return Masked::new(CaseResult::skipped(case, reason), masker);
     }
     let mut vars = suite_vars(suite, &runner.project.vars, &runner.config.base_url, &runner.generators);
     vars.set("run_id", Value::String(runner.generators.run_id()));
@@ -138,4 +131,31 @@ pub(super) fn suite_vars(
         vars.set(name.clone(), Value::String(text));
     }
     vars
+}
+
+/// Why `case` cannot run against a non-embedded target with what the user gave, if it cannot: the variables
+/// and capabilities it needs that were not given, and how to give them.
+pub(super) fn unmet_needs(
+    case: &Case,
+    suite: &Suite,
+    given_vars: &BTreeMap<String, String>,
+    capabilities: &BTreeSet<String>,
+) -> Option<String> {
+    let mut missing = Vec::new();
+    let mut how = Vec::new();
+    for need in &case.needs {
+        match need {
+            Need::Var(name) if !given_vars.contains_key(name) => {
+                missing.push(name.clone());
+                how.push(format!("--var {name}=…"));
+            }
+            Need::Capability(name) if !capabilities.contains(name) => {
+                let meaning = suite.capabilities.get(name).map(|m| format!(" ({m})")).unwrap_or_default();
+                missing.push(format!("capability `{name}`{meaning}"));
+                how.push(format!("--capability {name} if the target has it"));
+            }
+            _ => {}
+        }
+    }
+    (!missing.is_empty()).then(|| format!("needs {} against this target: give {}", missing.join(", "), how.join(", ")))
 }

@@ -1,5 +1,6 @@
 //! How a run behaves, independent of what it runs: where requests go, how many at once, how long each may take.
 
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 use crate::check::snapshot::SnapshotMode;
@@ -24,6 +25,9 @@ pub struct RunConfig {
     /// The target is the embedded reference server, which the suites' default variables serve; elsewhere a
     /// case whose `needs` the user did not give is skipped. Defaults to false.
     pub embedded_target: bool,
+    /// Capabilities the user says the target has (`--capability`), from those the suites declare. A case that
+    /// needs another one is skipped against a non-embedded target; the embedded server has them all.
+    pub capabilities: BTreeSet<String>,
 }
 
 impl RunConfig {
@@ -37,6 +41,7 @@ impl RunConfig {
             snapshots: SnapshotMode::Off,
             strict: false,
             embedded_target: false,
+            capabilities: BTreeSet::new(),
         }
     }
 }

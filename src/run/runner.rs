@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use futures::StreamExt;
 
-use super::case::{run_case, suite_vars};
+use super::case::{run_case, suite_vars, unmet_needs};
 use super::config::RunConfig;
 use crate::case::vars::{Generators, to_text};
 use crate::project::Project;
@@ -45,6 +45,17 @@ impl Runner {
     /// Masks every secret of this run: for lines a caller prints itself, such as the target's URL.
     pub fn masker(&self) -> &Masker {
         &self.masker
+    }
+
+    /// Why the case at `at` is skipped rather than run, known before it starts: against a target other than the
+    /// embedded server (whose defaults serve every case), the variables and capabilities it needs that the
+    /// user did not give.
+    pub fn skip_reason(&self, at: CaseRef) -> Option<String> {
+        if self.config.embedded_target {
+            return None;
+        }
+        let (suite, case) = self.project.case(at);
+        unmet_needs(case, suite, &self.project.vars, &self.config.capabilities)
     }
 
     /// Runs one case: its steps in order until one fails, then every cleanup step.
