@@ -69,7 +69,7 @@ fn in_process_the_harness_takes_target_and_credentials_from_the_environment() {
 
     // Said to have the capabilities, the target runs them too; a capability no suite declares fails the run.
     let mut env = environment(&server.base_url(), true);
-    env.insert("CONFORM_CAPABILITIES".into(), "seed-verbs, conflict-group-name".into());
+    env.insert("CONFORM_CAPABILITIES".into(), "seed-verbs, conflict-group-name,group-limit-100".into());
     let all = run_in_process(&env, &log);
     assert_eq!((all.num_failed, all.num_ignored), (0, 0), "{}", std::fs::read_to_string(&log).unwrap());
     env.insert("CONFORM_CAPABILITIES".into(), "seed-verb".into());

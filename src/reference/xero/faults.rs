@@ -10,7 +10,7 @@ fault_catalogue! {
         DeletedGroupsListed = "xero-deleted-groups-listed":
             "GET /ContactGroups also lists groups whose Status is DELETED",
         Create201 = "xero-create-201": "creating contact groups answers 201 instead of 200",
-        DuplicateNamesAccepted = "xero-duplicate-names-accepted":
+        DuplicateNamesAccepted = "xero-duplicate-names-accepted", should:
             "a second ACTIVE contact group with an existing name is accepted",
         NotFoundJson = "xero-404-json", should: "404 answers carry a JSON body instead of Xero's plain-text message",
         TenantNotRequired = "xero-tenant-not-required":
@@ -24,7 +24,7 @@ fault_catalogue! {
         RenameIgnored = "xero-rename-ignored": "renaming a group answers 200 but keeps the old name",
         ValidationNoElements = "xero-validation-no-elements": "ValidationException bodies lack the Elements array",
         DatetimeIso = "xero-datetime-iso": "DateTimeUTC is an ISO 8601 string instead of /Date(ms)/",
-        ArchivedContactAccepted = "xero-archived-contact-accepted":
+        ArchivedContactAccepted = "xero-archived-contact-accepted", should:
             "an ARCHIVED contact can be added to a group instead of a 400",
         AnyTokenAccepted = "xero-any-token-accepted": "any bearer token is accepted instead of a 401 for a wrong one",
         ReadTokenWrites = "xero-read-token-writes":
