@@ -31,7 +31,7 @@ fault_catalogue! {
         AuthNotEnforced = "sinch-auth-not-enforced": "requests with a missing or wrong Bearer token are served",
         ChildMembersIgnored = "sinch-child-members-ignored":
             "members of child groups are not counted in size or listed in /members",
-        ListIncludesMembers = "sinch-list-includes-members": "list items carry a `members` array",
+        ListIncludesMembers = "sinch-list-includes-members", should: "list items carry a `members` array",
         UnknownRemoveRejected = "sinch-unknown-remove-rejected":
             "update rejects removing an MSISDN that is not a member (400)",
         DuplicateNameAccepted = "sinch-duplicate-name-accepted":
