@@ -10,7 +10,7 @@ use conform::select::{Selection, Shard};
 /// The exit codes, as `--help` shows them (kept in step with `exit.rs` and the README by `tests/cli.rs`).
 macro_rules! exit_codes {
     () => {
-        "Exit codes:\n  0  every case passed\n  1  an implementation failed an expectation (coverage: a requirement has no case)\n  2  wrong input: case files, schemas, flags, a selection that matches nothing\n  3  no case failed, but some could not run (connection refused, timeout, TLS, a variable without a value)\n  4  conform could not work: the embedded server or runtime did not start, a report could not be written"
+        "Exit codes:\n  0  every case passed\n  1  an implementation failed an expectation (coverage: a requirement has no case)\n  2  wrong input: case files, schemas, flags, a selection that matches nothing\n  3  no case failed, but some could not run (connection refused, timeout, TLS, a body over --max-body-size, an unresponsive target, a variable without a value)\n  4  conform could not work: the embedded server or runtime did not start, a report could not be written"
     };
 }
 
@@ -281,4 +281,31 @@ fn parse_report(s: &str) -> Result<(conform::report::ReportFormat, PathBuf), Str
         s.split_once('=').ok_or_else(|| format!("`{s}` is not FORMAT=PATH (e.g. junit=out/junit.xml)"))?;
     let format = format.parse().map_err(|e| format!("{e}"))?;
     Ok((format, PathBuf::from(path)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_take_decimal_and_binary_units() {
+        assert_eq!(parse_size("1000000"), Ok(1_000_000));
+        assert_eq!(parse_size("16MiB"), Ok(16 * 1024 * 1024));
+        assert_eq!(parse_size("16 mib"), Ok(16 * 1024 * 1024));
+        assert_eq!(parse_size("512KiB"), Ok(512 * 1024));
+        assert_eq!(parse_size("2MB"), Ok(2_000_000));
+        assert_eq!(parse_size("1G"), Ok(1024 * 1024 * 1024));
+        assert_eq!(parse_size("10B"), Ok(10));
+    }
+
+    #[test]
+    fn a_wrong_size_says_what_to_write() {
+        assert_eq!(parse_size("lots"), Err("`lots` is not a size (write e.g. 16MiB, 512KiB or 1000000)".into()));
+        assert_eq!(
+            parse_size("16MiBs"),
+            Err("`16MiBs`: unknown unit `mibs` (use B, KB, KiB, MB, MiB, GB or GiB)".into())
+        );
+        assert_eq!(parse_size("0"), Err("`0`: the size must be positive".into()));
+        assert_eq!(parse_size("99999999999GiB"), Err("`99999999999GiB` is too large".into()));
+    }
 }

@@ -4,8 +4,8 @@
 //! a second, a connection reset, a close mid-body, invalid JSON, invalid UTF-8, a redirect loop, HTTP/1.0
 //! without a length, and a 500 with an HTML page.
 //!
-//! Each test asserts the exit code, the reason shown, a time bound and that the output stays small (nothing
-//! printed grows with the body); the large-body tests also bound the peak memory of the run. The bounds are
+//! Each test asserts the exit code, the reason shown, a time bound and that the output and the JUnit, JSON and
+//! HTML reports stay small (nothing printed or written grows with the body); the large-body tests also bound the peak memory of the run. The bounds are
 //! generous (about 3x what is expected) so that a loaded machine does not fail them, yet far below what an
 //! unbounded run takes (a hung target used to cost one timeout per case: minutes; a 100 MiB body, gigabytes).
 
@@ -36,6 +36,10 @@ const QUICK_BOUND: Duration = Duration::from_secs(60);
 
 /// Everything a run prints, stdout and stderr together, stays under this however large the bodies are.
 const OUTPUT_BOUND: usize = 1024 * 1024;
+
+/// Each report stays under this: a report of every bundled case is about 300-600 KB whatever the bodies; the
+/// rest is room for what reports may come to hold per step.
+const REPORT_BOUND: u64 = 2 * 1024 * 1024;
 
 /// Peak resident memory of a run against a 100 MiB body: a read stops at the cap, so each of the (at most
 /// `--jobs 2`) requests in flight holds at most one cap of body; the rest is conform itself (suites, schemas,
@@ -247,10 +251,15 @@ struct Run {
     elapsed: Duration,
     /// Peak resident memory of the conform process, in KiB (`ru_maxrss` of its `wait4`).
     max_rss_kib: u64,
+    /// Bytes of each report in [`REPORTS`].
+    report_sizes: [u64; 3],
 }
 
-/// `conform run --base-url BASE --timeout 5 --no-snapshots --jobs 2 EXTRA…` over every bundled case, from the
-/// crate root. `--jobs 2` keeps the memory bound the same on machines with many cores. A watchdog kills a run
+/// Every run writes every report, whose sizes are bounded like the output.
+const REPORTS: [&str; 3] = ["junit", "json", "html"];
+
+/// `conform run --base-url BASE --timeout 5 --no-snapshots --jobs 2 --report …` over every bundled case (JUnit,
+/// JSON and HTML reports into a temporary folder), from the crate root. `--jobs 2` keeps the memory bound the same on machines with many cores. A watchdog kills a run
 /// that outlives twice the time bound, so a regression fails the test instead of hanging it.
 fn run(base_url: &str, extra: &[&str], bound: Duration) -> Run {
     let mut command = Command::new(env!("CARGO_BIN_EXE_conform"));
@@ -266,6 +275,10 @@ fn run(base_url: &str, extra: &[&str], bound: Duration) -> Run {
         if name.starts_with("CONFORM_VAR_") || name.starts_with("INSTA_") || name == "GITHUB_ACTIONS" {
             command.env_remove(name);
         }
+    }
+    let reports = tempfile::tempdir().expect("temporary folder");
+    for format in REPORTS {
+        command.arg("--report").arg(format!("{format}={}", reports.path().join(format).display()));
     }
     let started = Instant::now();
     let mut child = command.spawn().expect("start conform");
@@ -298,9 +311,14 @@ fn run(base_url: &str, extra: &[&str], bound: Duration) -> Run {
     let output = format!("{stdout}{stderr}");
     assert!(libc::WIFEXITED(status), "conform was killed after {elapsed:?} (bound {bound:?})\n{}", tail(&output));
     drop(child);
+    let report_sizes = REPORTS.map(|format| std::fs::metadata(reports.path().join(format)).map_or(0, |m| m.len()));
     // Shown with `--nocapture`: how far each run is from its bounds.
-    eprintln!("{base_url} {extra:?}: {elapsed:?}, peak {} KiB, {} bytes printed", usage.ru_maxrss, output.len());
-    Run { code: libc::WEXITSTATUS(status), output, elapsed, max_rss_kib: usage.ru_maxrss as u64 }
+    eprintln!(
+        "{base_url} {extra:?}: {elapsed:?}, peak {} KiB, {} bytes printed, reports {report_sizes:?}",
+        usage.ru_maxrss,
+        output.len()
+    );
+    Run { code: libc::WEXITSTATUS(status), output, elapsed, max_rss_kib: usage.ru_maxrss as u64, report_sizes }
 }
 
 fn read_all(mut pipe: impl Read + Send + 'static) -> std::thread::JoinHandle<String> {
@@ -326,6 +344,9 @@ impl Run {
         assert!(self.output.contains(reason), "the reason `{reason}` is shown:\n{tail}");
         assert!(self.elapsed < bound, "took {:?}, bound {bound:?}\n{tail}", self.elapsed);
         assert!(self.output.len() < OUTPUT_BOUND, "printed {} bytes, bound {OUTPUT_BOUND}", self.output.len());
+        for (format, size) in REPORTS.iter().zip(self.report_sizes) {
+            assert!(size > 0 && size < REPORT_BOUND, "{format} report of {size} bytes, bound {REPORT_BOUND}");
+        }
         self
     }
 

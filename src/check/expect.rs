@@ -172,3 +172,40 @@ fn unified_diff(expected: &Value, actual: &Value) -> String {
         .to_string();
     crate::excerpt::diff(&diff)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::FailureKind;
+
+    fn failure(n: usize, level: Level) -> Failure {
+        Failure {
+            kind: FailureKind::Schema,
+            level,
+            path: format!("/members/{n}"),
+            message: format!("failure {n}"),
+            expected: None,
+            actual: None,
+            diff: None,
+            location: None,
+        }
+    }
+
+    #[test]
+    fn a_response_reports_its_first_failures_and_counts_the_rest() {
+        let few: Vec<Failure> = (0..MAX_FAILURES).map(|n| failure(n, Level::Must)).collect();
+        assert_eq!(bounded(few.clone()), few);
+        let mut many: Vec<Failure> = (0..10_000).map(|n| failure(n, Level::Should)).collect();
+        many[9_999].level = Level::Must;
+        let shown = bounded(many);
+        assert_eq!(shown.len(), MAX_FAILURES + 1);
+        assert_eq!(shown[MAX_FAILURES - 1].message, format!("failure {}", MAX_FAILURES - 1));
+        let more = &shown[MAX_FAILURES];
+        assert_eq!(
+            more.message,
+            format!("… and {} more failure(s) of this response, not shown", 10_000 - MAX_FAILURES)
+        );
+        assert_eq!(more.level, Level::Must, "a must among those cut keeps the step failed");
+        assert_eq!(more.kind, FailureKind::Schema);
+    }
+}
