@@ -476,3 +476,15 @@ fn a_500_html_page_fails_with_its_start_and_its_size() {
     run.assert(1, "got 500 — <!DOCTYPE html><html><head><title>500 Internal Server Error</title>", QUICK_BOUND);
     assert!(run.output.contains("bytes in all, first "), "the cut excerpt states the size:\n{}", tail(&run.output));
 }
+
+#[test]
+fn a_refused_connection_stops_the_run_after_three_requests() {
+    // A port that was just free: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("address").port();
+    let run = run(&format!("http://127.0.0.1:{port}"), &["--retries", "1"], QUICK_BOUND);
+    run.assert(3, "target unresponsive: cannot connect: ", QUICK_BOUND);
+    // Retried requests count once each: the stop names requests, not attempts.
+    assert!(run.output.contains("(3 requests in a row got no answer)"), "{}", tail(&run.output));
+    assert!(run.output.contains("2 attempts (transport errors retried)"), "{}", tail(&run.output));
+    run.assert_every_case_errored();
+}

@@ -128,7 +128,8 @@ pub(super) async fn send_with_retries(
     loop {
         attempts += 1;
         result.attempts = result.attempts.max(attempts);
-        match ctx.transport.send(request, result.phase).await {
+        let last_attempt = attempts > ctx.config.retries;
+        match ctx.transport.send(request, result.phase, last_attempt).await {
             Ok(response) => return Ok(response),
             // Once the target stopped answering, one attempt is all a (cleanup) request gets.
             Err(e) if attempts <= ctx.config.retries && e.is_retryable() && ctx.transport.stopped().is_none() => {

@@ -80,8 +80,14 @@ impl Transport {
     }
 
     /// Sends `request` once. A step's request gives up as soon as the run stops; a cleanup request is still
-    /// tried once, within its deadline, so whatever can be cleaned up is.
-    pub(crate) async fn send(&self, request: &RenderedRequest, phase: Phase) -> Result<Response, TransportError> {
+    /// tried once, within its deadline, so whatever can be cleaned up is. Only the `last_attempt` of a request
+    /// counts towards the unresponsive stop: a request retried after transport errors is one request.
+    pub(crate) async fn send(
+        &self,
+        request: &RenderedRequest,
+        phase: Phase,
+        last_attempt: bool,
+    ) -> Result<Response, TransportError> {
         // The deadline covers headers and body together, so a server that drips its body cannot stretch it.
         let exchange = tokio::time::timeout(self.timeout, self.exchange(request));
         let outcome = match phase {
@@ -99,7 +105,10 @@ impl Transport {
         let result = outcome.unwrap_or(Err(TransportError::Timeout(self.timeout)));
         match &result {
             Ok(_) | Err(TransportError::BodyTooLarge { .. }) => self.health.answered(),
-            Err(e @ (TransportError::Timeout(_) | TransportError::Connect(_))) => self.health.unanswered(e),
+            Err(e @ (TransportError::Timeout(_) | TransportError::Connect(_))) if last_attempt => {
+                self.health.unanswered(e)
+            }
+            Err(TransportError::Timeout(_) | TransportError::Connect(_)) => {}
             // A reset or a broken response: the target is there, answering badly; the case shows it.
             Err(TransportError::Other(_) | TransportError::Unresponsive(_)) => {}
         }
