@@ -2,12 +2,14 @@
 //! raw TCP server in this file (127.0.0.1, bytes written by hand): a 100 MiB JSON body (announced, and
 //! chunked), a server that never answers, one that sends headers then stalls, one that drips its body a byte
 //! a second, a connection reset, a close mid-body, invalid JSON, invalid UTF-8, a redirect loop, HTTP/1.0
-//! without a length, and a 500 with an HTML page.
+//! without a length, and a 500 with an HTML page; and a port where nothing listens.
 //!
-//! Each test asserts the exit code, the reason shown, a time bound and that the output and the JUnit, JSON and
-//! HTML reports stay small (nothing printed or written grows with the body); the large-body tests also bound the peak memory of the run. The bounds are
-//! generous (about 3x what is expected) so that a loaded machine does not fail them, yet far below what an
-//! unbounded run takes (a hung target used to cost one timeout per case: minutes; a 100 MiB body, gigabytes).
+//! Each test asserts the exit code, the reason shown, a time bound, and that the output and the JUnit, JSON
+//! and HTML reports stay small (nothing printed or written grows with the body); the large-body tests also
+//! bound the peak memory of the run. The bounds are generous (about 3x what is expected) so that a loaded
+//! machine does not fail them, yet far below what an unbounded run takes (a hung target used to cost one
+//! timeout per case: minutes; a 100 MiB body, gigabytes). `--nocapture` shows each run's time, peak memory
+//! and sizes.
 
 use std::io::Read;
 use std::process::{Command, Stdio};
