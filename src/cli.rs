@@ -10,7 +10,7 @@ use conform::select::{Selection, Shard};
 /// The exit codes, as `--help` shows them (kept in step with `exit.rs` and the README by `tests/cli.rs`).
 macro_rules! exit_codes {
     () => {
-        "Exit codes:\n  0  every case passed\n  1  an implementation failed an expectation (coverage: a requirement has no case)\n  2  wrong input: case files, schemas, flags, a selection that matches nothing\n  3  no case failed, but some could not run (connection refused, timeout, TLS, a variable without a value)\n  4  conform could not work: the embedded server or runtime did not start, a report could not be written"
+        "Exit codes:\n  0  every case passed\n  1  an implementation failed an expectation (coverage: a requirement has no case)\n  2  wrong input: case files, schemas, flags, a selection that matches nothing\n  3  no case failed, but some could not run (connection refused, timeout, TLS, a body over --max-body-size, an unresponsive target, a variable without a value)\n  4  conform could not work: the embedded server or runtime did not start, a report could not be written"
     };
 }
 
@@ -112,9 +112,16 @@ pub struct RunArgs {
     /// Cases run at once. Defaults to the machine's parallelism.
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
-    /// Per-request timeout, in seconds (fractions allowed). Defaults to 10.
+    /// Deadline of each request, in seconds (fractions allowed): connection, headers and the whole body, so a
+    /// server that drips its answer cannot stretch it. When 3 requests in a row get no answer (refused
+    /// connection, timeout), the target is unresponsive: no more cases start, the rest error with the reason,
+    /// and the run exits 3 within about one timeout. Defaults to 10.
     #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_seconds)]
     pub timeout: Duration,
+    /// Largest response body read, e.g. `16MiB`, `512KiB`, `1000000` (bytes). A larger body errs its step with
+    /// "body exceeds N bytes" without being held in memory. Defaults to 16MiB.
+    #[arg(long, value_name = "SIZE", default_value = "16MiB", value_parser = parse_size)]
+    pub max_body_size: u64,
     /// Retry a request up to N times after a transport error (never after a failed expectation).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub retries: u32,
@@ -249,9 +256,61 @@ fn parse_seconds(s: &str) -> Result<Duration, String> {
     Ok(Duration::from_secs_f64(secs))
 }
 
+/// A size in bytes: a number with an optional unit, `B`, `KB`/`MB`/`GB` (powers of 1000) or `KiB`/`MiB`/`GiB`
+/// (powers of 1024), any case, a space allowed before it.
+fn parse_size(s: &str) -> Result<u64, String> {
+    let text = s.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: u64 =
+        number.parse().map_err(|_| format!("`{s}` is not a size (write e.g. 16MiB, 512KiB or 1000000)"))?;
+    let factor: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "kb" => 1000,
+        "kib" | "k" => 1024,
+        "mb" => 1000 * 1000,
+        "mib" | "m" => 1024 * 1024,
+        "gb" => 1000 * 1000 * 1000,
+        "gib" | "g" => 1024 * 1024 * 1024,
+        other => return Err(format!("`{s}`: unknown unit `{other}` (use B, KB, KiB, MB, MiB, GB or GiB)")),
+    };
+    match number.checked_mul(factor) {
+        Some(0) => Err(format!("`{s}`: the size must be positive")),
+        Some(size) => Ok(size),
+        None => Err(format!("`{s}` is too large")),
+    }
+}
+
 fn parse_report(s: &str) -> Result<(conform::report::ReportFormat, PathBuf), String> {
     let (format, path) =
         s.split_once('=').ok_or_else(|| format!("`{s}` is not FORMAT=PATH (e.g. junit=out/junit.xml)"))?;
     let format = format.parse().map_err(|e| format!("{e}"))?;
     Ok((format, PathBuf::from(path)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_take_decimal_and_binary_units() {
+        assert_eq!(parse_size("1000000"), Ok(1_000_000));
+        assert_eq!(parse_size("16MiB"), Ok(16 * 1024 * 1024));
+        assert_eq!(parse_size("16 mib"), Ok(16 * 1024 * 1024));
+        assert_eq!(parse_size("512KiB"), Ok(512 * 1024));
+        assert_eq!(parse_size("2MB"), Ok(2_000_000));
+        assert_eq!(parse_size("1G"), Ok(1024 * 1024 * 1024));
+        assert_eq!(parse_size("10B"), Ok(10));
+    }
+
+    #[test]
+    fn a_wrong_size_says_what_to_write() {
+        assert_eq!(parse_size("lots"), Err("`lots` is not a size (write e.g. 16MiB, 512KiB or 1000000)".into()));
+        assert_eq!(
+            parse_size("16MiBs"),
+            Err("`16MiBs`: unknown unit `mibs` (use B, KB, KiB, MB, MiB, GB or GiB)".into())
+        );
+        assert_eq!(parse_size("0"), Err("`0`: the size must be positive".into()));
+        assert_eq!(parse_size("99999999999GiB"), Err("`99999999999GiB` is too large".into()));
+    }
 }

@@ -88,6 +88,7 @@ pub fn run(args: RunArgs) -> Exit {
         base_url: target.base_url(),
         jobs: args.jobs.unwrap_or_else(default_jobs),
         timeout: args.timeout,
+        max_body_size: args.max_body_size,
         retries: args.retries,
         fail_fast: args.fail_fast,
         snapshots,
@@ -117,6 +118,12 @@ pub fn run(args: RunArgs) -> Exit {
     let result = runtime.block_on(runner.run(&plan, &|event| progress.on_event(event)));
     progress.finish();
     drop(target);
+    if let Some(reason) = runner.unresponsive() {
+        eprintln!(
+            "error: the target stopped answering: {}; the cases not started are errored",
+            runner.masker().mask(&reason)
+        );
+    }
 
     let coverage = coverage::compute(&runner.project().suites, &result.cases);
     let mut stdout = std::io::stdout().lock();

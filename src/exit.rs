@@ -14,7 +14,7 @@ pub enum Exit {
     /// 2: the input was wrong: a case file, a schema, a flag, a selection that matches nothing.
     InputError = 2,
     /// 3: no case failed, but some could not be run: refused connections, timeouts, TLS or other transport
-    /// errors, a variable without a value. The environment is broken, not (as far as was seen) the
+    /// errors, a body over the cap, a target that stopped answering, a variable without a value. The environment is broken, not (as far as was seen) the
     /// implementation.
     NotRun = 3,
     /// 4: conform itself could not do its work: the embedded server or the runtime did not start, a report

@@ -108,6 +108,13 @@ impl CaseResult {
         CaseResult { skip_reason: Some(reason), ..CaseResult::of(case, Outcome::Skipped, Duration::ZERO, Vec::new()) }
     }
 
+    /// A case that could not be started (the target stopped answering): errored, with the reason as the error
+    /// of a pseudo-step, so every report shows it where it shows step errors.
+    pub(crate) fn not_started(case: &Case, reason: String) -> Self {
+        let step = StepResult { name: "not started".into(), ..StepResult::setup_error(case, reason) };
+        CaseResult::of(case, Outcome::Errored, Duration::ZERO, vec![step])
+    }
+
     /// The failures and errors of every step, for one-line summaries.
     pub fn problems(&self) -> impl Iterator<Item = (&StepResult, &str)> {
         self.steps.iter().flat_map(|s| {

@@ -41,15 +41,9 @@ pub(crate) fn child_path(path: &str, key: &str) -> String {
     }
 }
 
-/// A short rendering of a value for messages.
+/// A short rendering of a value for messages: at most 120 bytes of it, then its size.
 pub(crate) fn brief(value: &Value) -> String {
-    let text = value.to_string();
-    if text.chars().count() > 120 {
-        let cut: String = text.chars().take(117).collect();
-        format!("{cut}…")
-    } else {
-        text
-    }
+    crate::excerpt::json(value, 120)
 }
 
 struct Checker<'a> {

@@ -12,8 +12,12 @@ use crate::case::vars::{RenderError, Vars};
 use crate::case::{Capture, CaptureSource, Expect, Level, Location};
 use crate::results::Failure;
 
-/// How many characters of a body a status failure quotes.
-const EXCERPT_CHARS: usize = 200;
+/// How many bytes of a body a status failure quotes.
+const EXCERPT_BYTES: usize = 200;
+
+/// How many failures one response reports: a body wrong in each of its 10,000 members is one problem, and
+/// its first few say what it is; the rest are counted.
+const MAX_FAILURES: usize = 20;
 
 /// Every broken expectation of `expect` in `response`, each with its level (the `should` block's at
 /// `should`). `at` is the step, for failures with no closer place. Errs only when a template inside a matcher
@@ -35,7 +39,18 @@ pub(crate) fn expect(
         };
         failures.extend(found.into_iter().map(|f| f.at_level(Level::Should)));
     }
-    Ok(failures)
+    Ok(bounded(failures))
+}
+
+/// The first [`MAX_FAILURES`] failures, and one that counts the rest (at `must` if any of them is).
+fn bounded(mut failures: Vec<Failure>) -> Vec<Failure> {
+    if failures.len() <= MAX_FAILURES {
+        return failures;
+    }
+    let rest = failures.split_off(MAX_FAILURES);
+    let level = if rest.iter().any(|f| f.level == Level::Must) { Level::Must } else { Level::Should };
+    failures.push(Failure::more(rest.len(), &rest[0]).at_level(level));
+    failures
 }
 
 /// The expectations of one level. At `must` no status means any 2xx; at `should` it means no status check.
@@ -51,7 +66,7 @@ fn one_level(
     let status_checked = level == Level::Must || !expect.status.is_empty();
     if status_checked && let Some(expected) = unexpected_status(&expect.status, response.status) {
         let at = expect.status_location.as_ref().unwrap_or(at);
-        failures.push(Failure::status(expected, response.status, &response.excerpt(EXCERPT_CHARS), at));
+        failures.push(Failure::status(expected, response.status, &response.excerpt(EXCERPT_BYTES), at));
     }
     for (name, matcher) in &expect.headers {
         let actual = response.header(name).map(Value::String);
@@ -63,7 +78,7 @@ fn one_level(
         Ok(value) => Some(value),
         Err(reason) => {
             if expect.body.is_some() || expect.schema.is_some() {
-                failures.push(Failure::unparsable_body(reason, response.excerpt(EXCERPT_CHARS), at));
+                failures.push(Failure::unparsable_body(reason, response.excerpt(EXCERPT_BYTES), at));
             }
             None
         }
@@ -145,13 +160,52 @@ pub(crate) fn until_met(until: &Matcher, collected: &Value, vars: &Vars) -> Resu
     Ok(body::check(until, Some(collected), vars)?.is_empty())
 }
 
-/// A unified diff of two documents, pretty-printed (plain text; colour is added by the terminal reporter).
+/// A unified diff of two documents, pretty-printed (plain text; colour is added by the terminal reporter), cut
+/// to [`DIFF_MAX_BYTES`](crate::excerpt::DIFF_MAX_BYTES) so a body that differs everywhere stays readable.
 fn unified_diff(expected: &Value, actual: &Value) -> String {
     let expected = serde_json::to_string_pretty(expected).unwrap_or_default() + "\n";
     let actual = serde_json::to_string_pretty(actual).unwrap_or_default() + "\n";
-    similar::TextDiff::from_lines(&expected, &actual)
+    let diff = similar::TextDiff::from_lines(&expected, &actual)
         .unified_diff()
         .context_radius(3)
         .header("expected", "actual")
-        .to_string()
+        .to_string();
+    crate::excerpt::diff(&diff)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::results::FailureKind;
+
+    fn failure(n: usize, level: Level) -> Failure {
+        Failure {
+            kind: FailureKind::Schema,
+            level,
+            path: format!("/members/{n}"),
+            message: format!("failure {n}"),
+            expected: None,
+            actual: None,
+            diff: None,
+            location: None,
+        }
+    }
+
+    #[test]
+    fn a_response_reports_its_first_failures_and_counts_the_rest() {
+        let few: Vec<Failure> = (0..MAX_FAILURES).map(|n| failure(n, Level::Must)).collect();
+        assert_eq!(bounded(few.clone()), few);
+        let mut many: Vec<Failure> = (0..10_000).map(|n| failure(n, Level::Should)).collect();
+        many[9_999].level = Level::Must;
+        let shown = bounded(many);
+        assert_eq!(shown.len(), MAX_FAILURES + 1);
+        assert_eq!(shown[MAX_FAILURES - 1].message, format!("failure {}", MAX_FAILURES - 1));
+        let more = &shown[MAX_FAILURES];
+        assert_eq!(
+            more.message,
+            format!("… and {} more failure(s) of this response, not shown", 10_000 - MAX_FAILURES)
+        );
+        assert_eq!(more.level, Level::Must, "a must among those cut keeps the step failed");
+        assert_eq!(more.kind, FailureKind::Schema);
+    }
 }

@@ -117,6 +117,20 @@ impl Failure {
         Failure::new(FailureKind::Body, at, "", message).expected(format!("a value for `{variable}`"))
     }
 
+    /// The failures of one response past those shown, counted; placed where the first of them is.
+    pub(crate) fn more(count: usize, first: &Failure) -> Self {
+        Failure {
+            kind: first.kind,
+            level: first.level,
+            path: String::new(),
+            message: format!("… and {count} more failure(s) of this response, not shown"),
+            expected: None,
+            actual: None,
+            diff: None,
+            location: first.location.clone(),
+        }
+    }
+
     /// The same failure, of an expectation at `level`.
     pub(crate) fn at_level(mut self, level: Level) -> Self {
         self.level = level;

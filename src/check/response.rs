@@ -39,9 +39,9 @@ impl Response {
         self.body.as_ref().ok()
     }
 
-    /// The first characters of the body, for failure messages.
-    pub(crate) fn excerpt(&self, chars: usize) -> String {
-        self.text.chars().take(chars).collect()
+    /// The start of the body, at most `max_bytes` of it and then its size, for failure messages.
+    pub(crate) fn excerpt(&self, max_bytes: usize) -> String {
+        crate::excerpt::cut(&self.text, max_bytes).into_owned()
     }
 
     /// The body as a value to match: parsed JSON when the response says it is JSON (or has no content type

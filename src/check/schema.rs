@@ -143,7 +143,8 @@ impl SchemaSet {
                 instance_path: error.instance_path().as_str().to_string(),
                 keyword: error.kind().keyword().to_string(),
                 schema_path: error.evaluation_path().as_str().to_string(),
-                message: error.to_string(),
+                // The message quotes the value, which may be the whole body.
+                message: crate::excerpt::display(&error, crate::excerpt::MESSAGE_MAX_BYTES),
             })
             .collect()
     }

@@ -179,9 +179,10 @@ fn snapshot_text(path: &Path) -> String {
 fn diff_files(old: &Path, new: &Path) -> String {
     let old = snapshot_text(old);
     let new = snapshot_text(new);
-    similar::TextDiff::from_lines(&old, &new)
+    let diff = similar::TextDiff::from_lines(&old, &new)
         .unified_diff()
         .context_radius(3)
         .header("snapshot", "response")
-        .to_string()
+        .to_string();
+    crate::excerpt::diff(&diff)
 }

@@ -18,7 +18,7 @@ use crate::select::CaseRef;
 
 /// What a step needs to know about the run and its case.
 pub(super) struct CaseContext<'a> {
-    pub(crate) client: &'a reqwest::Client,
+    pub(crate) transport: &'a super::transport::Transport,
     pub(crate) config: &'a super::RunConfig,
     pub(crate) schemas: &'a SchemaSet,
     pub(crate) suite: &'a Suite,
@@ -56,7 +56,7 @@ pub(super) async fn run_case(runner: &Runner, at: CaseRef, masker: &Masker) -> M
         &case_masker
     };
     let ctx = CaseContext {
-        client: &runner.client,
+        transport: &runner.transport,
         config: &runner.config,
         schemas: &runner.project.schemas,
         suite,

@@ -5,6 +5,10 @@ use std::time::Duration;
 
 use crate::check::snapshot::SnapshotMode;
 
+/// 16 MiB: far above the largest body of the bundled suites (a group of 10,000 members is about 200 KB), and
+/// small enough that a run stays within a small multiple of it however large the bodies a server sends.
+pub const DEFAULT_MAX_BODY_SIZE: u64 = 16 * 1024 * 1024;
+
 /// Everything a run needs besides the project. Built by the CLI and the `cargo test` harness alike.
 #[derive(Debug, Clone)]
 pub struct RunConfig {
@@ -12,8 +16,11 @@ pub struct RunConfig {
     pub base_url: String,
     /// Cases in flight at once. Defaults to the machine's parallelism.
     pub jobs: usize,
-    /// Per request. Defaults to 10 s.
+    /// The deadline of one whole exchange: connection, headers and body. Defaults to 10 s.
     pub timeout: Duration,
+    /// The largest response body read; a larger one errs the step without being held in memory. Defaults to
+    /// [`DEFAULT_MAX_BODY_SIZE`].
+    pub max_body_size: u64,
     /// Extra attempts after a transport error (never after a failed expectation). Defaults to 0.
     pub retries: u32,
     /// Skip the cases not yet started after the first failure.
@@ -36,6 +43,7 @@ impl RunConfig {
             base_url: base_url.into(),
             jobs: default_jobs(),
             timeout: Duration::from_secs(10),
+            max_body_size: DEFAULT_MAX_BODY_SIZE,
             retries: 0,
             fail_fast: false,
             snapshots: SnapshotMode::Off,

@@ -3,11 +3,13 @@
 
 mod case;
 mod config;
+mod health;
 mod paginate;
 mod request;
 mod runner;
 mod step;
 mod transport;
 
-pub use config::{RunConfig, default_jobs};
+pub use config::{DEFAULT_MAX_BODY_SIZE, RunConfig, default_jobs};
+pub use health::UNRESPONSIVE_AFTER;
 pub use runner::{RunError, Runner};

@@ -1,5 +1,6 @@
 //! The runner: one HTTP client and one project, cases run concurrently and their results masked before
-//! anyone sees them.
+//! anyone sees them. A run stops starting cases after the first failure (`--fail-fast`) or when the target
+//! stops answering; the cases it did not start say why.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -9,6 +10,7 @@ use futures::StreamExt;
 
 use super::case::{run_case, suite_vars, unmet_needs};
 use super::config::RunConfig;
+use super::transport::Transport;
 use crate::case::vars::{Generators, to_text};
 use crate::project::Project;
 use crate::results::{CaseResult, RunEvent, RunResult};
@@ -23,7 +25,7 @@ pub enum RunError {
 
 /// Runs the cases of one project against one base URL with one HTTP client.
 pub struct Runner {
-    pub(super) client: reqwest::Client,
+    pub(super) transport: Transport,
     pub(super) project: Arc<Project>,
     pub(super) config: RunConfig,
     pub(super) generators: Arc<Generators>,
@@ -32,10 +34,11 @@ pub struct Runner {
 
 impl Runner {
     pub fn new(project: Arc<Project>, config: RunConfig) -> Result<Self, RunError> {
-        let client = super::transport::client(config.timeout).map_err(|e| RunError::Client(e.to_string()))?;
+        let transport =
+            Transport::new(config.timeout, config.max_body_size).map_err(|e| RunError::Client(e.to_string()))?;
         let generators = Arc::new(Generators::new());
         let masker = run_masker(&project, &config, &generators);
-        Ok(Self { client, project, config, generators, masker })
+        Ok(Self { transport, project, config, generators, masker })
     }
 
     pub fn project(&self) -> &Project {
@@ -58,7 +61,14 @@ impl Runner {
         unmet_needs(case, suite, &self.project.vars, &self.config.capabilities)
     }
 
-    /// Runs one case: its steps in order until one fails, then every cleanup step.
+    /// Why the run stopped early because the target stopped answering, if it did: `no response within 5s
+    /// (timeout) (3 requests in a row got no answer)`.
+    pub fn unresponsive(&self) -> Option<String> {
+        self.transport.stopped()
+    }
+
+    /// Runs one case: its steps in order until one fails, then every cleanup step. Once the target has
+    /// stopped answering, a case errs at once with the reason.
     pub async fn run_case(&self, at: CaseRef) -> Masked<CaseResult> {
         run_case(self, at, &self.masker).await
     }
@@ -72,7 +82,10 @@ impl Runner {
         let mut results: Vec<(usize, Masked<CaseResult>)> = futures::stream::iter(plan.iter().enumerate())
             .map(|(order, &at)| async move {
                 let (_, case) = self.project.case(at);
-                let result = if stop.load(Ordering::Relaxed) {
+                let result = if let Some(reason) = self.transport.stopped() {
+                    let reason = format!("target unresponsive: {reason}; the case was not started");
+                    Masked::new(CaseResult::not_started(case, reason), &self.masker)
+                } else if stop.load(Ordering::Relaxed) {
                     Masked::new(CaseResult::skipped(case, "--fail-fast stopped the run".into()), &self.masker)
                 } else {
                     on_event(RunEvent::CaseStarted(case));

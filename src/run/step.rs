@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use super::case::CaseContext;
 use super::paginate::paginated;
 use super::request::render;
-use super::transport::{RenderedRequest, TransportError, send};
+use super::transport::{RenderedRequest, TransportError};
 use crate::case::vars::{RenderError, Vars};
 use crate::case::{Level, Step};
 use crate::check::snapshot::{self, SnapshotMode, SnapshotRequest};
@@ -128,9 +128,11 @@ pub(super) async fn send_with_retries(
     loop {
         attempts += 1;
         result.attempts = result.attempts.max(attempts);
-        match send(ctx.client, request, ctx.config.timeout).await {
+        let last_attempt = attempts > ctx.config.retries;
+        match ctx.transport.send(request, result.phase, last_attempt).await {
             Ok(response) => return Ok(response),
-            Err(_) if attempts <= ctx.config.retries => {
+            // Once the target stopped answering, one attempt is all a (cleanup) request gets.
+            Err(e) if attempts <= ctx.config.retries && e.is_retryable() && ctx.transport.stopped().is_none() => {
                 // Transport errors only: a wrong answer is never retried. Back off a little each time.
                 tokio::time::sleep(Duration::from_millis(200 * u64::from(attempts))).await;
             }
