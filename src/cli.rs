@@ -115,9 +115,15 @@ pub struct RunArgs {
     /// Per-request timeout, in seconds (fractions allowed). Defaults to 10.
     #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_seconds)]
     pub timeout: Duration,
-    /// Retry a request up to N times after a transport error (never after a failed expectation).
+    /// Resend a request up to N times after a transport error (never after a failed expectation). A POST or
+    /// PATCH is resent only when it provably never reached the server (a connect error): after a timeout it may
+    /// already have been processed, and resending it would create a second group on a real account.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub retries: u32,
+    /// With --retries: resend POST and PATCH after any transport error too (timeouts, broken responses), at
+    /// the risk of doing the write twice.
+    #[arg(long, requires = "retries")]
+    pub retry_unsafe: bool,
     /// Stop starting new cases after the first failure.
     #[arg(long)]
     pub fail_fast: bool,

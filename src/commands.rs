@@ -85,6 +85,7 @@ pub fn run(args: RunArgs) -> Exit {
         jobs: args.jobs.unwrap_or_else(default_jobs),
         timeout: args.timeout,
         retries: args.retries,
+        retry_unsafe: args.retry_unsafe,
         fail_fast: args.fail_fast,
         snapshots,
         strict: args.strict,

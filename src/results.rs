@@ -66,7 +66,8 @@ impl Mask for CaseResult {
             step.name.mask(masker);
             step.request.mask(masker);
             step.error.mask(masker);
-            for f in &mut step.failures {
+            let earlier = step.retry.iter_mut().flat_map(|r| &mut r.earlier).flat_map(|a| &mut a.failures);
+            for f in step.failures.iter_mut().chain(earlier) {
                 f.message.mask(masker);
                 f.path.mask(masker);
                 f.expected.mask(masker);
@@ -135,6 +136,28 @@ pub struct StepResult {
     pub attempts: u32,
     /// Pages fetched by a paginated step.
     pub pages: u32,
+    /// A step with `retry:` (tried again until its expectations held): every try. The step's own fields are
+    /// those of the last try.
+    pub retry: Option<RetryRecord>,
+}
+
+/// The tries of a step with `retry:`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RetryRecord {
+    /// Tries made, the last included.
+    pub attempts: u32,
+    /// Time spent waiting between tries.
+    #[serde(serialize_with = "as_millis")]
+    pub waited: Duration,
+    /// The tries before the last, in order: why each was tried again.
+    pub earlier: Vec<EarlierAttempt>,
+}
+
+/// One try of a `retry:` step whose expectations did not hold.
+#[derive(Debug, Clone, Serialize)]
+pub struct EarlierAttempt {
+    pub status: Option<u16>,
+    pub failures: Vec<Failure>,
 }
 
 impl StepResult {
@@ -153,6 +176,7 @@ impl StepResult {
             snapshot: None,
             attempts: 0,
             pages: 0,
+            retry: None,
         }
     }
 
@@ -171,6 +195,7 @@ impl StepResult {
             snapshot: None,
             attempts: 0,
             pages: 0,
+            retry: None,
         }
     }
 }

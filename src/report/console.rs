@@ -152,6 +152,9 @@ fn case_report(result: &CaseResult, color: bool) -> String {
         if step.attempts > 1 {
             out.push_str(&format!("    {} attempts (transport errors retried)\n", step.attempts));
         }
+        if let Some(retry) = &step.retry {
+            out.push_str(&indent(&super::tally::retry_summary(retry), "    "));
+        }
         if let Some(error) = &step.error {
             out.push_str(&format!("    {} {error}\n", style(color, Style::new().red()).apply_to("error:")));
         }

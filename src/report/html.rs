@@ -187,6 +187,14 @@ fn step_problem(out: &mut dyn Write, step: &StepResult) -> io::Result<()> {
         };
         writeln!(out, "<p class=\"request\"><code>{}</code>{status}{attempts}</p>", esc(request))?;
     }
+    if let Some(retry) = &step.retry {
+        writeln!(
+            out,
+            "<pre class=\"retry\" data-attempts=\"{}\">{}</pre>",
+            retry.attempts,
+            esc(&super::tally::retry_summary(retry))
+        )?;
+    }
     if let Some(error) = &step.error {
         writeln!(out, "<p class=\"error-message\"><strong>Could not run:</strong> {}</p>", esc(error))?;
     }

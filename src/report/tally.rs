@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::results::{CaseResult, Outcome};
+use crate::results::{CaseResult, Outcome, RetryRecord};
 
 /// Cases per outcome.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -88,6 +88,26 @@ pub(crate) fn human_duration(d: Duration) -> String {
         let secs = d.as_secs();
         format!("{} min {} s", secs / 60, secs % 60)
     }
+}
+
+/// The tries of a `retry:` step for people: the count and wait, then one line per earlier try (its status and
+/// first failure); the last try's failures are the step's own.
+pub(crate) fn retry_summary(retry: &RetryRecord) -> String {
+    let mut text = format!(
+        "tried {} time(s) until the expectations held or tries ran out (waited {})\n",
+        retry.attempts,
+        human_duration(retry.waited)
+    );
+    for (i, attempt) in retry.earlier.iter().enumerate() {
+        let status = attempt.status.map(|s| format!(" → {s}")).unwrap_or_default();
+        let first = attempt.failures.first().map(|f| f.message.as_str()).unwrap_or("");
+        let more = match attempt.failures.len() {
+            0 | 1 => String::new(),
+            n => format!(" (+{} more)", n - 1),
+        };
+        text.push_str(&format!("  try {}{status}: {}{more}\n", i + 1, first.lines().next().unwrap_or("")));
+    }
+    text
 }
 
 /// The first failure or error message of a case, for one-line summaries.

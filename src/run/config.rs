@@ -15,6 +15,10 @@ pub struct RunConfig {
     pub timeout: Duration,
     /// Extra attempts after a transport error (never after a failed expectation). Defaults to 0.
     pub retries: u32,
+    /// Resend non-idempotent requests (POST, PATCH) after a transport error that may have reached the server
+    /// (a timeout, a broken response), at the risk of doing the write twice (`--retry-unsafe`). Without it they
+    /// are resent only after a connect error, which proves the server never saw them. Defaults to false.
+    pub retry_unsafe: bool,
     /// Skip the cases not yet started after the first failure.
     pub fail_fast: bool,
     /// Defaults to off.
@@ -33,6 +37,7 @@ impl RunConfig {
             jobs: default_jobs(),
             timeout: Duration::from_secs(10),
             retries: 0,
+            retry_unsafe: false,
             fail_fast: false,
             snapshots: SnapshotMode::Off,
             strict: false,

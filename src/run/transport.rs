@@ -32,6 +32,13 @@ pub(crate) enum TransportError {
     Other(String),
 }
 
+impl TransportError {
+    /// Whether the server may have received (and processed) the request: anything but a failed connect.
+    pub(crate) fn may_have_reached_server(&self) -> bool {
+        !matches!(self, TransportError::Connect(_))
+    }
+}
+
 /// The one HTTP client of a run. `connect_timeout` bounds connection set-up; each request has its own timeout.
 pub(super) fn client(connect_timeout: Duration) -> reqwest::Result<reqwest::Client> {
     crate::http::client_builder()
@@ -53,11 +60,12 @@ pub(crate) async fn send(
     if let Some(body) = &request.body {
         builder = builder.body(body.clone());
     }
+    // Connect first: a connect timeout is also a timeout, but it proves the request never left.
     let classify = |e: reqwest::Error| {
-        if e.is_timeout() {
-            TransportError::Timeout(timeout)
-        } else if e.is_connect() {
+        if e.is_connect() {
             TransportError::Connect(source_chain(&e))
+        } else if e.is_timeout() {
+            TransportError::Timeout(timeout)
         } else {
             TransportError::Other(source_chain(&e))
         }
