@@ -66,6 +66,7 @@ impl Mask for CaseResult {
             step.name.mask(masker);
             step.request.mask(masker);
             step.error.mask(masker);
+            step.curl.mask(masker);
             let earlier = step.retry.iter_mut().flat_map(|r| &mut r.earlier).flat_map(|a| &mut a.failures);
             for f in step.failures.iter_mut().chain(earlier) {
                 f.message.mask(masker);
@@ -131,6 +132,9 @@ pub struct StepResult {
     pub failures: Vec<Failure>,
     /// Why the step could not run or complete.
     pub error: Option<String>,
+    /// For a failed or errored step that sent a request: a `curl` command that sends it again (the last page's
+    /// for paginated steps), each secret as a `"${CONFORM_VAR_…}"` reference to export, never its value.
+    pub curl: Option<String>,
     pub snapshot: Option<SnapshotOutcome>,
     /// Attempts made (more than 1 after transport-error retries).
     pub attempts: u32,
@@ -173,6 +177,7 @@ impl StepResult {
             outcome: Outcome::Passed,
             failures: Vec::new(),
             error: None,
+            curl: None,
             snapshot: None,
             attempts: 0,
             pages: 0,
@@ -192,6 +197,7 @@ impl StepResult {
             outcome: Outcome::Errored,
             failures: Vec::new(),
             error: Some(error),
+            curl: None,
             snapshot: None,
             attempts: 0,
             pages: 0,

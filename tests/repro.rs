@@ -167,3 +167,98 @@ fn a_wrong_retry_is_an_input_error_at_its_position() {
     }
     assert!(stderr.trim_end().ends_with("4 errors found"), "{stderr}");
 }
+
+/// The secret values of the curl test: the token comes from the environment, the plan key from the suite.
+const TOKEN: &str = "env-T0ken-from-the-environment";
+const PLAN_KEY: &str = "plan-K3y-s3cret";
+
+/// Whether `program --version` runs; the tests that need it say so and stop when it does not.
+fn installed(program: &str) -> bool {
+    Command::new(program).arg("--version").output().is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn each_failing_steps_curl_command_sends_the_same_request_and_names_secrets_not_values() {
+    if !installed("curl") || !installed("bash") {
+        eprintln!("skipped: this test runs the printed commands with bash and curl, and one of them is missing");
+        return;
+    }
+    let server = TestServer::start();
+    let reports = tempfile::tempdir().expect("temp dir");
+    let report = |name: &str| reports.path().join(name).display().to_string();
+    let (json, junit, html) = (report("r.json"), report("r.xml"), report("r.html"));
+    let mut command = Command::new(env!("CARGO_BIN_EXE_conform"));
+    command.current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1").env("CONFORM_VAR_API_TOKEN", TOKEN);
+    command.args(["run", "--base-url", &server.base_url(), &format!("{SUITE}/curl.yaml")]);
+    for (format, path) in [("json", &json), ("junit", &junit), ("html", &html)] {
+        command.args(["--report", &format!("{format}={path}")]);
+    }
+    let out = command.output().expect("run conform");
+    let stdout = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{}", text(&out.stderr));
+    let sent = server.take_captured();
+
+    let commands: Vec<&str> = stdout.lines().filter_map(|l| l.strip_prefix("    reproduce: ")).collect();
+    // Four failing steps; the passing first step of `patch-second-step` gets none.
+    assert_eq!(commands.len(), 4, "{stdout}");
+    assert!(commands.iter().all(|c| c.starts_with("curl ")), "{commands:#?}");
+    assert!(commands.iter().any(|c| c.contains(r#"'Authorization: Bearer '"${CONFORM_VAR_API_TOKEN}""#)));
+    assert!(commands.iter().any(|c| c.contains(r#"/capture/groups/"${CONFORM_VAR_PLAN_KEY}""#)));
+    assert!(commands.iter().any(|c| c.contains(r#"access_token='"${CONFORM_VAR_API_TOKEN}""#)));
+
+    for command in &commands {
+        let ran = Command::new("bash")
+            .args(["-c", command])
+            .env("CONFORM_VAR_API_TOKEN", TOKEN)
+            .env("CONFORM_VAR_PLAN_KEY", PLAN_KEY)
+            .output()
+            .expect("run bash");
+        assert!(ran.status.success(), "`{command}` failed: {}", text(&ran.stderr));
+        let replayed = server.take_captured();
+        assert_eq!(replayed.len(), 1, "one request from `{command}`");
+        let replayed = &replayed[0];
+        let original = sent
+            .iter()
+            .find(|s| s.method == replayed.method && s.path == replayed.path)
+            .unwrap_or_else(|| panic!("`{command}` sent {replayed:#?}, which conform never sent: {sent:#?}"));
+        assert_eq!(replayed.query, original.query, "{command}");
+        assert_eq!(String::from_utf8_lossy(&replayed.body), String::from_utf8_lossy(&original.body), "{command}");
+        // Every header conform sent, with its value; only what each client adds of itself may differ.
+        let own = ["user-agent", "accept", "accept-encoding", "host", "content-length"];
+        let headers = |c: &server::Captured| -> Vec<(String, String)> {
+            c.headers.iter().filter(|(n, _)| !own.contains(&n.as_str())).map(|(n, v)| (n.clone(), v.clone())).collect()
+        };
+        assert_eq!(headers(replayed), headers(original), "{command}");
+    }
+    // The requests that mattered were all compared: the JSON POST with its secret path and odd header.
+    let post = sent.iter().find(|s| s.method == "POST").expect("the POST");
+    assert_eq!(post.headers.get("authorization").map(String::as_str), Some(&*format!("Bearer {TOKEN}")));
+    assert!(post.headers.get("x-quote").is_some_and(|v| v.contains("$HOME `x`")), "{post:#?}");
+
+    // Every report carries the commands, and no output holds a secret value.
+    let json_text = std::fs::read_to_string(&json).expect("JSON report");
+    let junit_text = std::fs::read_to_string(&junit).expect("JUnit report");
+    let html_text = std::fs::read_to_string(&html).expect("HTML report");
+    let document: serde_json::Value = serde_json::from_str(&json_text).expect("JSON");
+    let mut in_json: Vec<String> = document["suites"][0]["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["steps"].as_array().unwrap().iter().filter_map(|s| s["curl"].as_str().map(String::from)))
+        .collect();
+    let mut in_terminal: Vec<String> = commands.iter().map(|c| c.to_string()).collect();
+    in_json.sort();
+    in_terminal.sort();
+    assert_eq!(in_json, in_terminal);
+    assert_eq!(junit_text.matches("reproduce: curl -sS").count(), 4, "{junit_text}");
+    assert_eq!(html_text.matches("<pre class=\"curl\">curl -sS").count(), 4);
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("specs/report.schema.json").unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("schema");
+    assert!(validator.is_valid(&document), "{:?}", validator.iter_errors(&document).next());
+    for (name, output) in [("stdout", &stdout), ("json", &json_text), ("junit", &junit_text), ("html", &html_text)] {
+        for secret in [TOKEN, PLAN_KEY] {
+            assert!(!output.contains(secret), "{name} shows `{secret}`");
+        }
+    }
+}

@@ -149,6 +149,9 @@ fn case_report(result: &CaseResult, color: bool) -> String {
             let status = step.status.map(|s| format!(" → {s}")).unwrap_or_default();
             out.push_str(&format!("    {}{status}\n", bold.apply_to(request)));
         }
+        if let Some(curl) = &step.curl {
+            out.push_str(&format!("    {} {curl}\n", dim.apply_to("reproduce:")));
+        }
         if step.attempts > 1 {
             out.push_str(&format!("    {} attempts (transport errors retried)\n", step.attempts));
         }

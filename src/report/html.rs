@@ -187,6 +187,14 @@ fn step_problem(out: &mut dyn Write, step: &StepResult) -> io::Result<()> {
         };
         writeln!(out, "<p class=\"request\"><code>{}</code>{status}{attempts}</p>", esc(request))?;
     }
+    if let Some(curl) = &step.curl {
+        writeln!(
+            out,
+            "<div class=\"label\">Reproduce (export the <code>CONFORM_VAR_…</code> it names first)</div>\
+             <pre class=\"curl\">{}</pre>",
+            esc(curl)
+        )?;
+    }
     if let Some(retry) = &step.retry {
         writeln!(
             out,

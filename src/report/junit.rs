@@ -96,6 +96,9 @@ fn write_step(text: &mut String, step: &StepResult) {
         let status = step.status.map(|s| format!(" -> {s}")).unwrap_or_default();
         let _ = writeln!(text, "  {request}{status}");
     }
+    if let Some(curl) = &step.curl {
+        let _ = writeln!(text, "  reproduce: {curl}");
+    }
     if let Some(retry) = &step.retry {
         for line in tally::retry_summary(retry).lines() {
             let _ = writeln!(text, "  {line}");

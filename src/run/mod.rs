@@ -3,6 +3,7 @@
 
 mod case;
 mod config;
+mod curl;
 mod paginate;
 mod request;
 mod runner;

@@ -98,6 +98,11 @@ pub(super) async fn run_step(
     } else if !result.failures.is_empty() {
         result.outcome = Outcome::NonStrict;
     }
+    if matches!(result.outcome, Outcome::Failed | Outcome::Errored)
+        && let Some(request) = &sent
+    {
+        result.curl = Some(super::curl::command(request, ctx.masker));
+    }
     result.duration = started.elapsed();
     result
 }
