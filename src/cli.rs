@@ -95,6 +95,7 @@ impl SelectArgs {
             exclude_tags: self.exclude_tag.clone(),
             requirements: self.requirement.clone(),
             shard: self.shard,
+            ids: None,
         }
     }
 }
@@ -124,6 +125,15 @@ pub struct RunArgs {
     /// the risk of doing the write twice.
     #[arg(long, requires = "retries")]
     pub retry_unsafe: bool,
+    /// Run exactly the cases that failed, errored or were flaky in an earlier JSON report
+    /// (`--report json=FILE`). A case id that no longer exists is an input error (exit 2); a report without
+    /// such cases runs nothing and exits 0. Combines with the other selection options.
+    #[arg(long, value_name = "REPORT.json")]
+    pub rerun_failed: Option<PathBuf>,
+    /// Run each selected case N times (at most 1000). Cases that passed in some runs and failed or errored in
+    /// others are reported as flaky, and count as failed for the exit code (1).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub repeat: u32,
     /// Stop starting new cases after the first failure.
     #[arg(long)]
     pub fail_fast: bool,

@@ -25,7 +25,8 @@ pub enum Exit {
 impl Exit {
     /// A failed expectation outranks a case that could not run: that implementation is broken either way.
     pub fn of_run(run: &RunResult) -> Exit {
-        if run.cases.iter().any(|c| c.outcome == Outcome::Failed) {
+        // A flaky case failed in some run: as far as the gate is concerned, it failed.
+        if run.cases.iter().any(|c| matches!(c.outcome, Outcome::Failed | Outcome::Flaky)) {
             Exit::Failed
         } else if run.cases.iter().any(|c| c.outcome == Outcome::Errored) {
             Exit::NotRun

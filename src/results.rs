@@ -22,6 +22,8 @@ pub enum Outcome {
     Errored,
     /// Not run (filtered out by `--fail-fast`).
     Skipped,
+    /// With `--repeat`: passed in some runs, failed or errored in others. Does not pass the gate.
+    Flaky,
 }
 
 impl Outcome {
@@ -29,6 +31,18 @@ impl Outcome {
     /// here) and skipped do; failed and errored do not.
     pub fn passes_gate(self) -> bool {
         matches!(self, Outcome::Passed | Outcome::NonStrict | Outcome::Skipped)
+    }
+
+    /// The name reports use: `passed`, `non-strict`, `failed`, `errored`, `skipped`, `flaky`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Passed => "passed",
+            Outcome::NonStrict => "non-strict",
+            Outcome::Failed => "failed",
+            Outcome::Errored => "errored",
+            Outcome::Skipped => "skipped",
+            Outcome::Flaky => "flaky",
+        }
     }
 }
 
@@ -51,7 +65,10 @@ pub struct CaseResult {
     pub skip_reason: Option<String>,
     #[serde(serialize_with = "as_millis")]
     pub duration: Duration,
+    /// The steps of the run shown: with `--repeat`, the first run that did not pass, else the last run.
     pub steps: Vec<StepResult>,
+    /// With `--repeat`: the outcome of each run, first run first; empty otherwise.
+    pub runs: Vec<Outcome>,
 }
 
 /// Every free-text field: where a request line, an error or an echoed body may carry a secret.
@@ -102,7 +119,28 @@ impl CaseResult {
             skip_reason: None,
             duration,
             steps,
+            runs: Vec::new(),
         }
+    }
+
+    /// One result for the runs of one case (`--repeat`): flaky when some runs passed the gate and others did
+    /// not; otherwise the worst outcome (failed, errored, non-strict, passed; skipped when none ran). Shows the
+    /// first run that did not pass, so a flaky case shows its failure; its duration is that run's.
+    pub fn fold_runs(runs: Vec<CaseResult>) -> Option<CaseResult> {
+        let outcomes: Vec<Outcome> = runs.iter().map(|r| r.outcome).collect();
+        let ran = || outcomes.iter().filter(|o| **o != Outcome::Skipped);
+        let outcome = if ran().any(|o| o.passes_gate()) && ran().any(|o| !o.passes_gate()) {
+            Outcome::Flaky
+        } else {
+            [Outcome::Failed, Outcome::Errored, Outcome::NonStrict, Outcome::Passed, Outcome::Skipped]
+                .into_iter()
+                .find(|o| outcomes.contains(o))?
+        };
+        let shown = runs.iter().position(|r| !r.outcome.passes_gate()).unwrap_or(runs.len().checked_sub(1)?);
+        let mut result = runs.into_iter().nth(shown)?;
+        result.outcome = outcome;
+        result.runs = outcomes;
+        Some(result)
     }
 
     /// A case that did not run, and why.

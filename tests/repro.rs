@@ -6,6 +6,7 @@
 #[path = "fixtures/repro/server.rs"]
 mod server;
 
+use std::path::Path;
 use std::process::{Command, Output};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -261,4 +262,117 @@ fn each_failing_steps_curl_command_sends_the_same_request_and_names_secrets_not_
             assert!(!output.contains(secret), "{name} shows `{secret}`");
         }
     }
+}
+
+/// The JSON report of a run: its cases' (id, result, runs).
+fn cases_of(report: &Path) -> Vec<(String, String, Vec<String>)> {
+    let document: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(report).unwrap()).unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("specs/report.schema.json").unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("schema");
+    assert!(validator.is_valid(&document), "{:?}", validator.iter_errors(&document).next());
+    document["suites"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["cases"].as_array().unwrap())
+        .map(|c| {
+            let runs = c["runs"].as_array().unwrap().iter().map(|r| r.as_str().unwrap().to_string()).collect();
+            (c["id"].as_str().unwrap().to_string(), c["result"].as_str().unwrap().to_string(), runs)
+        })
+        .collect()
+}
+
+#[test]
+fn repeat_reports_a_case_that_both_passed_and_failed_as_flaky_and_fails_the_gate() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let (json, junit, html) = (dir.path().join("r.json"), dir.path().join("r.xml"), dir.path().join("r.html"));
+    let reports = [("json", &json), ("junit", &junit), ("html", &html)].map(|(f, p)| format!("{f}={}", p.display()));
+    let (code, stdout, _) = run(
+        &server.base_url(),
+        &["flaky"],
+        &["--repeat", "4", "-j", "1", "--report", &reports[0], "--report", &reports[1], "--report", &reports[2]],
+    );
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(stdout.contains("FLAKY repro::flaky::every-other-time"), "{stdout}");
+    assert!(stdout.contains("passed 2 of 4 runs (passed, failed, passed, failed); the first that did not pass:"));
+    assert!(stdout.contains("1 passed, 1 failed, 1 flaky, 0 errored, 0 skipped"), "{stdout}");
+    assert!(stdout.contains("FAILED: 1 failed, 1 flaky, 0 errored of 3 cases"), "{stdout}");
+
+    let cases = cases_of(&json);
+    let four = |o: &str| vec![o.to_string(); 4];
+    assert_eq!(
+        cases,
+        [
+            (
+                "repro::flaky::every-other-time".into(),
+                "flaky".into(),
+                ["passed", "failed", "passed", "failed"].map(String::from).to_vec()
+            ),
+            ("repro::flaky::always-passes".into(), "passed".into(), four("passed")),
+            ("repro::flaky::always-fails".into(), "failed".into(), four("failed")),
+        ]
+    );
+    let junit = std::fs::read_to_string(&junit).unwrap();
+    assert!(
+        junit.contains(
+            "message=\"flaky: passed 2 of 4 runs (passed, failed, passed, failed): status: expected 200, got 500"
+        ),
+        "{junit}"
+    );
+    let html = std::fs::read_to_string(&html).unwrap();
+    assert!(html.contains("id=\"count-flaky\" data-count=\"1\""), "{html}");
+    assert!(html.contains("data-outcome=\"flaky\""));
+
+    // Once, the same case is simply passed or failed, and nothing says flaky.
+    let (_, stdout, _) = run(&server.base_url(), &["flaky"], &["--filter", "every-other-time"]);
+    assert!(!stdout.contains("flaky,") && !stdout.contains("FLAKY"), "{stdout}");
+}
+
+#[test]
+fn rerun_failed_runs_exactly_the_cases_that_did_not_pass() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first.json");
+    let report = format!("json={}", first.display());
+    // The flaky endpoint passes first: every-other-time passes, always-fails fails.
+    let (code, stdout, _) = run(&server.base_url(), &["flaky", "retry"], &["-j", "1", "--report", &report]);
+    assert_eq!(code, Some(1), "{stdout}");
+    let failed: Vec<String> =
+        cases_of(&first).into_iter().filter(|(_, result, _)| result != "passed").map(|(id, _, _)| id).collect();
+    assert_eq!(failed, ["repro::flaky::always-fails", "repro::retry::never-in-time"]);
+
+    let second = dir.path().join("second.json");
+    let first_arg = first.display().to_string();
+    let report = format!("json={}", second.display());
+    let (code, stdout, _) =
+        run(&server.base_url(), &["flaky", "retry"], &["--rerun-failed", &first_arg, "--report", &report]);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(stdout.contains("running 2 case(s)"), "{stdout}");
+    let ran: Vec<String> = cases_of(&second).into_iter().map(|(id, _, _)| id).collect();
+    assert_eq!(ran, failed);
+
+    // A report whose failures were all fixed reruns nothing and passes.
+    let passing = dir.path().join("passing.json");
+    let report = format!("json={}", passing.display());
+    run(&server.base_url(), &["flaky"], &["--filter", "always-passes", "--report", &report]);
+    let (code, stdout, _) = run(&server.base_url(), &["flaky"], &["--rerun-failed", &passing.display().to_string()]);
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(stdout.contains("nothing to rerun"), "{stdout}");
+
+    // A case that no longer exists, or a file that is no report, is an input error.
+    let renamed = std::fs::read_to_string(&first).unwrap().replace("always-fails", "always-fails-renamed");
+    let stale = dir.path().join("stale.json");
+    std::fs::write(&stale, renamed).unwrap();
+    let (code, _, stderr) =
+        run(&server.base_url(), &["flaky", "retry"], &["--rerun-failed", &stale.display().to_string()]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("names case(s) that no longer exist") && stderr.contains("repro::flaky::always-fails-renamed"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(&server.base_url(), &["flaky"], &["--rerun-failed", "Cargo.toml"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("Cargo.toml is not a conform JSON report"), "{stderr}");
 }

@@ -92,6 +92,8 @@ struct JsonCase<'a> {
     duration_ms: f64,
     /// The first failure or error, for one-line displays.
     message: Option<&'a str>,
+    /// With `--repeat`: each run's outcome.
+    runs: &'a [Outcome],
     steps: Vec<JsonStep<'a>>,
 }
 
@@ -109,6 +111,7 @@ impl<'a> From<&'a CaseResult> for JsonCase<'a> {
             result: c.outcome,
             duration_ms: millis(c.duration),
             message: super::tally::first_problem(c),
+            runs: &c.runs,
             steps: c.steps.iter().map(JsonStep::from).collect(),
         }
     }

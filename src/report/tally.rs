@@ -15,6 +15,8 @@ pub(crate) struct Tally {
     pub(crate) failed: usize,
     pub(crate) errored: usize,
     pub(crate) skipped: usize,
+    /// With `--repeat`: passed in some runs, failed or errored in others.
+    pub(crate) flaky: usize,
 }
 
 impl Tally {
@@ -28,6 +30,7 @@ impl Tally {
                 Outcome::Failed => tally.failed += 1,
                 Outcome::Errored => tally.errored += 1,
                 Outcome::Skipped => tally.skipped += 1,
+                Outcome::Flaky => tally.flaky += 1,
             }
         }
         tally
@@ -108,6 +111,16 @@ pub(crate) fn retry_summary(retry: &RetryRecord) -> String {
         text.push_str(&format!("  try {}{status}: {}{more}\n", i + 1, first.lines().next().unwrap_or("")));
     }
     text
+}
+
+/// `passed 3 of 5 runs (passed, failed, …)` for a case run with `--repeat`; None for a case run once.
+pub(crate) fn runs_summary(case: &CaseResult) -> Option<String> {
+    if case.runs.is_empty() {
+        return None;
+    }
+    let passed = case.runs.iter().filter(|o| matches!(o, Outcome::Passed | Outcome::NonStrict)).count();
+    let each: Vec<&str> = case.runs.iter().map(|o| o.name()).collect();
+    Some(format!("passed {passed} of {} runs ({})", case.runs.len(), each.join(", ")))
 }
 
 /// The first failure or error message of a case, for one-line summaries.

@@ -5,6 +5,7 @@ mod case;
 mod config;
 mod curl;
 mod paginate;
+mod repeat;
 mod request;
 mod runner;
 mod step;
