@@ -10,7 +10,7 @@ use conform::select::{Selection, Shard};
 /// The exit codes, as `--help` shows them (kept in step with `exit.rs` and the README by `tests/cli.rs`).
 macro_rules! exit_codes {
     () => {
-        "Exit codes:\n  0  every case passed\n  1  an implementation failed an expectation (coverage: a requirement has no case)\n  2  wrong input: case files, schemas, flags, a selection that matches nothing\n  3  no case failed, but some could not run (connection refused, timeout, TLS, a variable without a value)\n  4  conform could not work: the embedded server or runtime did not start, a report could not be written"
+        "Exit codes:\n  0  every case passed\n  1  an implementation failed an expectation, or a case was flaky under --repeat (coverage: a requirement has no case)\n  2  wrong input: case files, schemas, flags, a selection that matches nothing\n  3  no case failed, but some could not run (connection refused, timeout, TLS, a variable without a value)\n  4  conform could not work: the embedded server or runtime did not start, a report could not be written"
     };
 }
 

@@ -9,7 +9,8 @@ use conform::results::{Outcome, RunResult};
 pub enum Exit {
     /// 0: every case passed (or was skipped on purpose).
     Passed = 0,
-    /// 1: the implementation broke at least one expectation (or, for `coverage`, a requirement has no case).
+    /// 1: the implementation broke at least one expectation, or a case was flaky under `--repeat` (or, for
+    /// `coverage`, a requirement has no case).
     Failed = 1,
     /// 2: the input was wrong: a case file, a schema, a flag, a selection that matches nothing.
     InputError = 2,

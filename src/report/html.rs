@@ -83,16 +83,20 @@ fn header(out: &mut dyn Write, run: &RunResult, total: &Tally, verdict: &str) ->
     )?;
     writeln!(out, "</dl>")?;
     writeln!(out, "<ul class=\"counts\">")?;
-    // Keys are the JSON report's summary keys, so a reader can match the two.
+    // Keys are the JSON report's summary keys, so a reader can match the two. Flaky cases exist only under
+    // `--repeat`, so their count shows only when there are some.
+    let flaky = (total.flaky > 0).then_some(("flaky", total.flaky));
     for (key, n) in [
         ("passed", total.passed),
         ("non_strict", total.non_strict),
         ("failed", total.failed),
         ("errored", total.errored),
         ("skipped", total.skipped),
-        ("flaky", total.flaky),
-        ("total", total.total),
-    ] {
+    ]
+    .into_iter()
+    .chain(flaky)
+    .chain([("total", total.total)])
+    {
         let zero = if n == 0 { " zero" } else { "" };
         writeln!(
             out,
