@@ -10,7 +10,7 @@ use conform::select::{Selection, Shard};
 /// The exit codes, as `--help` shows them (kept in step with `exit.rs` and the README by `tests/cli.rs`).
 macro_rules! exit_codes {
     () => {
-        "Exit codes:\n  0  every case passed\n  1  an implementation failed an expectation (coverage: a requirement has no case)\n  2  wrong input: case files, schemas, flags, a selection that matches nothing\n  3  no case failed, but some could not run (connection refused, timeout, TLS, a body over --max-body-size, an unresponsive target, a variable without a value)\n  4  conform could not work: the embedded server or runtime did not start, a report could not be written"
+        "Exit codes:\n  0  every case passed\n  1  an implementation failed an expectation, or a case was flaky under --repeat (coverage: a requirement has no case)\n  2  wrong input: case files, schemas, flags, a selection that matches nothing\n  3  no case failed, but some could not run (connection refused, timeout, TLS, a body over --max-body-size, an unresponsive target, a variable without a value)\n  4  conform could not work: the embedded server or runtime did not start, a report could not be written"
     };
 }
 
@@ -95,6 +95,7 @@ impl SelectArgs {
             exclude_tags: self.exclude_tag.clone(),
             requirements: self.requirement.clone(),
             shard: self.shard,
+            ids: None,
         }
     }
 }
@@ -122,9 +123,24 @@ pub struct RunArgs {
     /// "body exceeds N bytes" without being held in memory. Defaults to 16MiB.
     #[arg(long, value_name = "SIZE", default_value = "16MiB", value_parser = parse_size)]
     pub max_body_size: u64,
-    /// Retry a request up to N times after a transport error (never after a failed expectation).
+    /// Resend a request up to N times after a transport error (never after a failed expectation). A POST or
+    /// PATCH is resent only when it provably never reached the server (a connect error): after a timeout it may
+    /// already have been processed, and resending it would create a second group on a real account.
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub retries: u32,
+    /// With --retries: resend POST and PATCH after any transport error too (timeouts, broken responses), at
+    /// the risk of doing the write twice.
+    #[arg(long, requires = "retries")]
+    pub retry_unsafe: bool,
+    /// Run exactly the cases that failed, errored or were flaky in an earlier JSON report
+    /// (`--report json=FILE`). A case id that no longer exists is an input error (exit 2); a report without
+    /// such cases runs nothing and exits 0. Combines with the other selection options.
+    #[arg(long, value_name = "REPORT.json")]
+    pub rerun_failed: Option<PathBuf>,
+    /// Run each selected case N times (at most 1000). Cases that passed in some runs and failed or errored in
+    /// others are reported as flaky, and count as failed for the exit code (1).
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub repeat: u32,
     /// Stop starting new cases after the first failure.
     #[arg(long)]
     pub fail_fast: bool,

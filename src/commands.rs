@@ -1,5 +1,6 @@
 //! The commands behind the CLI: each turns arguments into library calls and an exit code.
 
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
@@ -42,7 +43,18 @@ pub fn run(args: RunArgs) -> Exit {
         eprintln!("error: {e}");
         return Exit::InputError;
     }
-    let plan = project.plan(&args.select.selection());
+    let mut selection = args.select.selection();
+    if let Some(report) = &args.rerun_failed {
+        match rerun_ids(&project, report) {
+            Ok(Some(ids)) => selection.ids = Some(ids),
+            Ok(None) => {
+                println!("no case failed, errored or was flaky in {}: nothing to rerun", report.display());
+                return Exit::Passed;
+            }
+            Err(exit) => return exit,
+        }
+    }
+    let plan = project.plan(&selection);
     if args.list {
         for &at in &plan {
             println!("{}", project.case(at).1.id);
@@ -90,6 +102,7 @@ pub fn run(args: RunArgs) -> Exit {
         timeout: args.timeout,
         max_body_size: args.max_body_size,
         retries: args.retries,
+        retry_unsafe: args.retry_unsafe,
         fail_fast: args.fail_fast,
         snapshots,
         strict: args.strict,
@@ -107,7 +120,10 @@ pub fn run(args: RunArgs) -> Exit {
         let embedded = if target.is_embedded() { " (embedded reference server)" } else { "" };
         println!("running {} case(s) against {}{embedded}", plan.len(), runner.masker().mask(&target.base_url()));
     }
-    let progress = ConsoleProgress::new(plan.len(), verbosity, color);
+    if args.repeat > 1 && verbosity > Verbosity::Quiet {
+        println!("each case runs {} times; cases that both pass and fail are reported as flaky", args.repeat);
+    }
+    let progress = ConsoleProgress::new(plan.len() * args.repeat as usize, verbosity, color);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
@@ -115,7 +131,7 @@ pub fn run(args: RunArgs) -> Exit {
             return Exit::Internal;
         }
     };
-    let result = runtime.block_on(runner.run(&plan, &|event| progress.on_event(event)));
+    let result = runtime.block_on(runner.run_repeated(&plan, args.repeat, &|event| progress.on_event(event)));
     progress.finish();
     drop(target);
     if let Some(reason) = runner.unresponsive() {
@@ -157,6 +173,26 @@ pub fn run(args: RunArgs) -> Exit {
         Exit::Passed if report_failed => Exit::Internal,
         exit => exit,
     }
+}
+
+/// The ids of the cases `report` says did not pass (None when there are none); exit 2 when the report cannot
+/// be read or names a case the project no longer has.
+fn rerun_ids(project: &Project, report: &Path) -> Result<Option<BTreeSet<String>>, Exit> {
+    let ids = conform::rerun::failed_case_ids(report).map_err(|e| {
+        eprintln!("error: {e}");
+        Exit::InputError
+    })?;
+    let known: BTreeSet<String> = project.all_cases().into_iter().map(|at| project.case(at).1.id.to_string()).collect();
+    let gone: Vec<&str> = ids.iter().filter(|id| !known.contains(*id)).map(String::as_str).collect();
+    if !gone.is_empty() {
+        eprintln!(
+            "error: {} names case(s) that no longer exist (renamed or removed since that run): {}",
+            report.display(),
+            gone.join(", ")
+        );
+        return Err(Exit::InputError);
+    }
+    Ok((!ids.is_empty()).then_some(ids))
 }
 
 pub fn list(args: ListArgs) -> Exit {

@@ -9,7 +9,8 @@ use conform::results::{Outcome, RunResult};
 pub enum Exit {
     /// 0: every case passed (or was skipped on purpose).
     Passed = 0,
-    /// 1: the implementation broke at least one expectation (or, for `coverage`, a requirement has no case).
+    /// 1: the implementation broke at least one expectation, or a case was flaky under `--repeat` (or, for
+    /// `coverage`, a requirement has no case).
     Failed = 1,
     /// 2: the input was wrong: a case file, a schema, a flag, a selection that matches nothing.
     InputError = 2,
@@ -25,7 +26,8 @@ pub enum Exit {
 impl Exit {
     /// A failed expectation outranks a case that could not run: that implementation is broken either way.
     pub fn of_run(run: &RunResult) -> Exit {
-        if run.cases.iter().any(|c| c.outcome == Outcome::Failed) {
+        // A flaky case failed in some run: as far as the gate is concerned, it failed.
+        if run.cases.iter().any(|c| matches!(c.outcome, Outcome::Failed | Outcome::Flaky)) {
             Exit::Failed
         } else if run.cases.iter().any(|c| c.outcome == Outcome::Errored) {
             Exit::NotRun

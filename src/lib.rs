@@ -8,6 +8,7 @@ pub mod http;
 pub mod project;
 pub mod reference;
 pub mod report;
+pub mod rerun;
 pub mod results;
 pub mod run;
 pub mod secrets;

@@ -22,6 +22,8 @@ pub enum Outcome {
     Errored,
     /// Not run (filtered out by `--fail-fast`).
     Skipped,
+    /// With `--repeat`: passed in some runs, failed or errored in others. Does not pass the gate.
+    Flaky,
 }
 
 impl Outcome {
@@ -29,6 +31,18 @@ impl Outcome {
     /// here) and skipped do; failed and errored do not.
     pub fn passes_gate(self) -> bool {
         matches!(self, Outcome::Passed | Outcome::NonStrict | Outcome::Skipped)
+    }
+
+    /// The name reports use: `passed`, `non-strict`, `failed`, `errored`, `skipped`, `flaky`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Outcome::Passed => "passed",
+            Outcome::NonStrict => "non-strict",
+            Outcome::Failed => "failed",
+            Outcome::Errored => "errored",
+            Outcome::Skipped => "skipped",
+            Outcome::Flaky => "flaky",
+        }
     }
 }
 
@@ -51,7 +65,10 @@ pub struct CaseResult {
     pub skip_reason: Option<String>,
     #[serde(serialize_with = "as_millis")]
     pub duration: Duration,
+    /// The steps of the run shown: with `--repeat`, the first run that did not pass, else the last run.
     pub steps: Vec<StepResult>,
+    /// With `--repeat`: the outcome of each run, first run first; empty otherwise.
+    pub runs: Vec<Outcome>,
 }
 
 /// Every free-text field: where a request line, an error or an echoed body may carry a secret.
@@ -66,7 +83,9 @@ impl Mask for CaseResult {
             step.name.mask(masker);
             step.request.mask(masker);
             step.error.mask(masker);
-            for f in &mut step.failures {
+            step.curl.mask(masker);
+            let earlier = step.retry.iter_mut().flat_map(|r| &mut r.earlier).flat_map(|a| &mut a.failures);
+            for f in step.failures.iter_mut().chain(earlier) {
                 f.message.mask(masker);
                 f.path.mask(masker);
                 f.expected.mask(masker);
@@ -100,7 +119,28 @@ impl CaseResult {
             skip_reason: None,
             duration,
             steps,
+            runs: Vec::new(),
         }
+    }
+
+    /// One result for the runs of one case (`--repeat`): flaky when some runs passed the gate and others did
+    /// not; otherwise the worst outcome (failed, errored, non-strict, passed; skipped when none ran). Shows the
+    /// first run that did not pass, so a flaky case shows its failure; its duration is that run's.
+    pub fn fold_runs(runs: Vec<CaseResult>) -> Option<CaseResult> {
+        let outcomes: Vec<Outcome> = runs.iter().map(|r| r.outcome).collect();
+        let ran = || outcomes.iter().filter(|o| **o != Outcome::Skipped);
+        let outcome = if ran().any(|o| o.passes_gate()) && ran().any(|o| !o.passes_gate()) {
+            Outcome::Flaky
+        } else {
+            [Outcome::Failed, Outcome::Errored, Outcome::NonStrict, Outcome::Passed, Outcome::Skipped]
+                .into_iter()
+                .find(|o| outcomes.contains(o))?
+        };
+        let shown = runs.iter().position(|r| !r.outcome.passes_gate()).unwrap_or(runs.len().checked_sub(1)?);
+        let mut result = runs.into_iter().nth(shown)?;
+        result.outcome = outcome;
+        result.runs = outcomes;
+        Some(result)
     }
 
     /// A case that did not run, and why.
@@ -137,11 +177,36 @@ pub struct StepResult {
     pub failures: Vec<Failure>,
     /// Why the step could not run or complete.
     pub error: Option<String>,
+    /// For a failed or errored step that sent a request: a `curl` command that sends it again (the last page's
+    /// for paginated steps), each secret as a `"${CONFORM_VAR_…}"` reference to export, never its value.
+    pub curl: Option<String>,
     pub snapshot: Option<SnapshotOutcome>,
     /// Attempts made (more than 1 after transport-error retries).
     pub attempts: u32,
     /// Pages fetched by a paginated step.
     pub pages: u32,
+    /// A step with `retry:` (tried again until its expectations held): every try. The step's own fields are
+    /// those of the last try.
+    pub retry: Option<RetryRecord>,
+}
+
+/// The tries of a step with `retry:`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RetryRecord {
+    /// Tries made, the last included.
+    pub attempts: u32,
+    /// Time spent waiting between tries.
+    #[serde(serialize_with = "as_millis")]
+    pub waited: Duration,
+    /// The tries before the last, in order: why each was tried again.
+    pub earlier: Vec<EarlierAttempt>,
+}
+
+/// One try of a `retry:` step whose expectations did not hold.
+#[derive(Debug, Clone, Serialize)]
+pub struct EarlierAttempt {
+    pub status: Option<u16>,
+    pub failures: Vec<Failure>,
 }
 
 impl StepResult {
@@ -157,9 +222,11 @@ impl StepResult {
             outcome: Outcome::Passed,
             failures: Vec::new(),
             error: None,
+            curl: None,
             snapshot: None,
             attempts: 0,
             pages: 0,
+            retry: None,
         }
     }
 
@@ -175,9 +242,11 @@ impl StepResult {
             outcome: Outcome::Errored,
             failures: Vec::new(),
             error: Some(error),
+            curl: None,
             snapshot: None,
             attempts: 0,
             pages: 0,
+            retry: None,
         }
     }
 }

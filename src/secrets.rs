@@ -33,7 +33,17 @@ pub(crate) fn is_secret_name(name: &str) -> bool {
 #[derive(Debug, Clone, Default)]
 pub struct Masker {
     /// Longest first, so a secret containing another is masked whole.
-    secrets: Vec<String>,
+    secrets: Vec<Secret>,
+}
+
+/// One form of a secret value, and the environment variable a shell can read it from.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Secret {
+    text: String,
+    /// `CONFORM_VAR_SINCH_TOKEN` for the value of `sinch_token`, so a reproduction command can name the
+    /// variable instead of the value. None for values of unknown origin and for URL-encoded forms (the shell
+    /// would insert the value unencoded).
+    env: Option<String>,
 }
 
 impl Masker {
@@ -41,23 +51,75 @@ impl Masker {
     /// Each secret is also masked in the forms it takes inside URLs (path- and query-encoded), since request
     /// lines and transport errors show encoded URLs.
     pub fn new(values: impl IntoIterator<Item = String>) -> Self {
-        let mut secrets: Vec<String> = values
+        Self::build(values.into_iter().map(|v| (v, None)).collect())
+    }
+
+    /// Secrets with the variables they came from (`(name, value)`): masked as [`Masker::new`] masks, and in
+    /// shell commands replaced by a reference to the `CONFORM_VAR_*` environment variable that gives the value.
+    pub fn named(vars: impl IntoIterator<Item = (String, String)>) -> Self {
+        Self::build(vars.into_iter().map(|(name, value)| (value, env_name(&name))).collect())
+    }
+
+    fn build(values: Vec<(String, Option<String>)>) -> Self {
+        let mut secrets: Vec<Secret> = values
             .into_iter()
-            .filter(|v| v.chars().count() >= 3)
-            .flat_map(|v| {
+            .filter(|(v, _)| v.chars().count() >= 3)
+            .flat_map(|(v, env)| {
                 let path = percent_encoding::utf8_percent_encode(&v, URL_PATH).to_string();
                 let query: String = form_urlencoded::byte_serialize(v.as_bytes()).collect();
-                [v, path, query]
+                [Secret { text: v, env }, Secret { text: path, env: None }, Secret { text: query, env: None }]
             })
             .collect();
-        secrets.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-        secrets.dedup();
+        // Longest first; of equal texts the one that names its variable (`Some` sorts after `None`) is kept.
+        secrets.sort_by(|a, b| b.text.len().cmp(&a.text.len()).then_with(|| a.text.cmp(&b.text)).then(b.cmp(a)));
+        secrets.dedup_by(|later, kept| later.text == kept.text);
         Self { secrets }
     }
 
-    /// This masker plus more secret values (a case's own secret-looking variables).
-    pub(crate) fn with(&self, values: impl IntoIterator<Item = String>) -> Self {
-        Self::new(self.secrets.iter().cloned().chain(values))
+    /// This masker plus more secrets, `(name, value)` (a case's own secret-looking variables).
+    pub(crate) fn with(&self, vars: impl IntoIterator<Item = (String, String)>) -> Self {
+        let known = self.secrets.iter().map(|s| (s.text.clone(), s.env.clone()));
+        Self::build(known.chain(vars.into_iter().map(|(name, value)| (value, env_name(&name)))).collect())
+    }
+
+    /// `words` as one POSIX shell command line, each word single-quoted, with every secret replaced by a
+    /// double-quoted reference to its environment variable (`'Bearer '"${CONFORM_VAR_SINCH_TOKEN}"`) — or by
+    /// `***` when no variable is known — so the command can be printed and run, and never shows a value.
+    pub(crate) fn shell_command(&self, words: &[String]) -> String {
+        let mut line = String::new();
+        for (i, word) in words.iter().enumerate() {
+            if i > 0 {
+                line.push(' ');
+            }
+            self.shell_word(word, &mut line);
+        }
+        line
+    }
+
+    fn shell_word(&self, word: &str, out: &mut String) {
+        if word.is_empty() {
+            out.push_str("''");
+            return;
+        }
+        let mut plain = String::new();
+        let mut rest = word;
+        while let Some(c) = rest.chars().next() {
+            match self.secrets.iter().find(|s| rest.starts_with(s.text.as_str())) {
+                Some(secret) => {
+                    push_single_quoted(&std::mem::take(&mut plain), out);
+                    match &secret.env {
+                        Some(env) => out.push_str(&format!("\"${{{env}}}\"")),
+                        None => push_single_quoted(MASK, out),
+                    }
+                    rest = &rest[secret.text.len()..];
+                }
+                None => {
+                    plain.push(c);
+                    rest = &rest[c.len_utf8()..];
+                }
+            }
+        }
+        push_single_quoted(&plain, out);
     }
 
     pub(crate) fn is_empty(&self) -> bool {
@@ -65,12 +127,12 @@ impl Masker {
     }
 
     pub fn mask<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        if !self.secrets.iter().any(|s| text.contains(s.as_str())) {
+        if !self.secrets.iter().any(|s| text.contains(s.text.as_str())) {
             return Cow::Borrowed(text);
         }
         let mut out = text.to_string();
         for secret in &self.secrets {
-            out = out.replace(secret.as_str(), MASK);
+            out = out.replace(secret.text.as_str(), MASK);
         }
         Cow::Owned(out)
     }
@@ -89,6 +151,44 @@ impl Masker {
             }
             other => other.clone(),
         }
+    }
+}
+
+/// The environment variable that gives variable `name` (`CONFORM_VAR_` and the name, upper-cased when it is
+/// lowercase, as the project reads them), or None when no shell can name it.
+fn env_name(name: &str) -> Option<String> {
+    let mut chars = name.chars();
+    let identifier = matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let name = if name == name.to_ascii_lowercase() { name.to_ascii_uppercase() } else { name.to_string() };
+    identifier.then(|| format!("{}{name}", crate::project::ENV_VAR_PREFIX))
+}
+
+/// Appends `text` quoted for a shell: as is when no character needs quoting, single-quoted (`'` becomes
+/// `'\''`), or — when it holds a line break or another control character, so that the command stays on one
+/// line — ANSI-C quoted (`$'line\nline'`, which bash and zsh read). Nothing for empty text.
+fn push_single_quoted(text: &str, out: &mut String) {
+    if text.chars().all(|c| c.is_ascii_alphanumeric() || "@%+=:,./-_".contains(c)) {
+        out.push_str(text);
+    } else if text.chars().any(char::is_control) {
+        out.push_str("$'");
+        for c in text.chars() {
+            match c {
+                '\\' => out.push_str("\\\\"),
+                '\'' => out.push_str("\\'"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                c if c.is_control() && (c as u32) < 0x80 => out.push_str(&format!("\\x{:02x}", c as u32)),
+                c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+                c => out.push(c),
+            }
+        }
+        out.push('\'');
+    } else {
+        out.push('\'');
+        out.push_str(&text.replace('\'', "'\\''"));
+        out.push('\'');
     }
 }
 
@@ -171,6 +271,23 @@ mod tests {
         assert_eq!(masked.as_str(), "Bearer ***");
         let masked = Masked::new(serde_json::json!({"token": "s3cret"}), &masker);
         assert_eq!(*masked, serde_json::json!({"token": "***"}));
+    }
+
+    #[test]
+    fn shell_commands_name_the_variable_instead_of_the_value() {
+        let masker = Masker::named([("sinch_token".to_string(), "s3cr3t".to_string())]).with([
+            ("Other_Secret".to_string(), "it's".to_string()),
+            ("not-an-identifier".to_string(), "xyz9".to_string()),
+        ]);
+        let words = ["curl", "-H", "Authorization: Bearer s3cr3t", "it's xyz9", "", "a'b"].map(String::from);
+        assert_eq!(
+            masker.shell_command(&words),
+            r#"curl -H 'Authorization: Bearer '"${CONFORM_VAR_SINCH_TOKEN}" "${CONFORM_VAR_Other_Secret}"' ''***' '' 'a'\''b'"#
+        );
+        let words = ["two\nlines 'and' \\ s3cr3t\t".to_string()];
+        assert_eq!(masker.shell_command(&words), r#"$'two\nlines \'and\' \\ '"${CONFORM_VAR_SINCH_TOKEN}"$'\t'"#);
+        // The plain masking is unchanged.
+        assert_eq!(masker.mask("Bearer s3cr3t"), "Bearer ***");
     }
 
     #[test]

@@ -23,6 +23,8 @@ pub struct Selection {
     /// Requirement ids or id prefixes (`sinch.update`); the case names a matching one.
     pub requirements: Vec<String>,
     pub shard: Option<Shard>,
+    /// Only cases with one of these ids (`suite::file::case`), e.g. those an earlier report says failed.
+    pub ids: Option<std::collections::BTreeSet<String>>,
 }
 
 /// Shard K of N (1-based), e.g. `2/3`.
@@ -64,6 +66,7 @@ impl Selection {
             && (self.requirements.is_empty()
                 || case.requirements.iter().any(|r| self.requirements.iter().any(|want| requirement_matches(want, r))))
             && self.shard.is_none_or(|s| s.contains(case))
+            && self.ids.as_ref().is_none_or(|ids| ids.contains(&id))
     }
 
     /// Every selected case, in suite and file order.

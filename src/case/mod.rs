@@ -10,6 +10,7 @@ pub(crate) mod position;
 pub(crate) mod raw;
 pub(crate) mod template;
 mod validate;
+mod validate_retry;
 pub(crate) mod value;
 pub mod vars;
 

@@ -155,6 +155,8 @@ pub struct Step {
     pub(crate) pause: Option<Duration>,
     pub(crate) request: Request,
     pub(crate) paginate: Option<Paginate>,
+    /// Try the step again until its `must` expectations hold.
+    pub(crate) retry: Option<Retry>,
     pub(crate) expect: Expect,
     pub(crate) captures: Vec<Capture>,
     pub(crate) snapshot: bool,
@@ -189,6 +191,27 @@ pub(crate) struct Paginate {
     pub(crate) stable: Option<String>,
     /// Walks restarted at most this many times when `stable` moves. Defaults to 5.
     pub(crate) restarts: u32,
+}
+
+/// How a step is tried again until its expectations hold (`retry:`).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Retry {
+    /// Tries in all, the first included.
+    pub(crate) attempts: u32,
+    /// The wait before the second try.
+    pub(crate) interval: Duration,
+    /// Each further wait is the previous one times this.
+    pub(crate) backoff: f64,
+    /// The waits of one step add up to at most this.
+    pub(crate) max_wait: Duration,
+}
+
+impl Retry {
+    /// The wait before try number `next` (2 for the second try): `interval × backoff^(next-2)`.
+    pub(crate) fn wait_before(&self, next: u32) -> Duration {
+        let factor = self.backoff.powi(next.saturating_sub(2).min(64) as i32);
+        self.interval.mul_f64(factor.min(1e6))
+    }
 }
 
 #[derive(Debug, Clone, Default)]

@@ -96,6 +96,9 @@ pub(crate) struct RawStep {
     pub(crate) request: RawRequest,
     /// Repeat the request over pages until one has no items.
     pub(crate) paginate: Option<RawPaginate>,
+    /// Send the step again until its `must` expectations hold, for an eventually consistent service (a list
+    /// that shows a new group a moment later). Distinct from `--retries`, which resends after transport errors.
+    pub(crate) retry: Option<RawRetry>,
     #[serde(default)]
     pub(crate) expect: RawExpect,
     /// Values to keep: `name: /json/pointer` or `name: {header: Location}`. Captures are taken before the
@@ -148,6 +151,21 @@ pub(crate) struct RawPaginate {
     pub(crate) stable: Option<String>,
     /// How many times a walk may restart because `stable` moved. Defaults to 5.
     pub(crate) restarts: Option<u32>,
+}
+
+/// `retry: {attempts: 10, interval_ms: 200, backoff: 2, max_wait_ms: 10000}`.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRetry {
+    /// How many times the step is tried in all, the first included (2 to 100).
+    pub(crate) attempts: u32,
+    /// Milliseconds to wait before the second attempt. Defaults to 500.
+    pub(crate) interval_ms: Option<u64>,
+    /// Each further wait is the previous one times this (1 to 10; 1 keeps the interval constant). Defaults to 2.
+    pub(crate) backoff: Option<f64>,
+    /// Stop retrying when the waits so far plus the next one would pass this many milliseconds, even with
+    /// attempts left. Defaults to 60000 (a minute).
+    pub(crate) max_wait_ms: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]

@@ -300,6 +300,7 @@ impl FileValidator<'_, RawCaseFile> {
                     restarts: p.restarts.unwrap_or(5),
                 }
             });
+        let retry = raw.retry.as_ref().and_then(|r| self.retry(r, &format!("{path}.retry")));
         let mut captures = Vec::new();
         for (name, source) in &raw.capture {
             let cpath = format!("{path}.capture.{name}");
@@ -358,6 +359,7 @@ impl FileValidator<'_, RawCaseFile> {
             pause: raw.pause_ms.map(Duration::from_millis),
             request: Request { method, path: path_t, query, headers, body },
             paginate,
+            retry,
             expect,
             captures,
             snapshot: raw.snapshot,

@@ -71,7 +71,7 @@ impl ConsoleProgress {
                 match &self.bar {
                     Some(bar) => bar.inc(1),
                     None if self.verbosity >= Verbosity::Normal
-                        || matches!(result.outcome, Outcome::Failed | Outcome::Errored) =>
+                        || matches!(result.outcome, Outcome::Failed | Outcome::Errored | Outcome::Flaky) =>
                     {
                         let mut out = case_line(result, self.color);
                         if self.verbosity == Verbosity::Verbose {
@@ -106,6 +106,7 @@ fn outcome_label(outcome: Outcome, color: bool) -> String {
         Outcome::Failed => ("FAIL", Style::new().red().bold()),
         Outcome::Errored => ("ERROR", Style::new().red().bold()),
         Outcome::Skipped => ("SKIP", Style::new().yellow()),
+        Outcome::Flaky => ("FLAKY", Style::new().red().bold()),
     };
     style(color, s).apply_to(format!("{text:<5}")).to_string()
 }
@@ -140,6 +141,10 @@ fn case_report(result: &CaseResult, color: bool) -> String {
     let mut out = String::new();
     out.push_str(&format!("{} {}\n", outcome_label(result.outcome, color), bold.apply_to(result.id.to_string())));
     out.push_str(&format!("  {} {}\n", dim.apply_to("-->"), result.location));
+    if let Some(runs) = super::tally::runs_summary(result) {
+        let shown = if result.outcome == Outcome::Flaky { "; the first that did not pass:" } else { "" };
+        out.push_str(&format!("  {runs}{shown}\n"));
+    }
     for step in
         result.steps.iter().filter(|s| matches!(s.outcome, Outcome::Failed | Outcome::Errored | Outcome::NonStrict))
     {
@@ -149,8 +154,14 @@ fn case_report(result: &CaseResult, color: bool) -> String {
             let status = step.status.map(|s| format!(" → {s}")).unwrap_or_default();
             out.push_str(&format!("    {}{status}\n", bold.apply_to(request)));
         }
+        if let Some(curl) = &step.curl {
+            out.push_str(&format!("    {} {curl}\n", dim.apply_to("reproduce:")));
+        }
         if step.attempts > 1 {
             out.push_str(&format!("    {} attempts (transport errors retried)\n", step.attempts));
+        }
+        if let Some(retry) = &step.retry {
+            out.push_str(&indent(&super::tally::retry_summary(retry), "    "));
         }
         if let Some(error) = &step.error {
             out.push_str(&format!("    {} {error}\n", style(color, Style::new().red()).apply_to("error:")));
@@ -199,7 +210,7 @@ pub(crate) fn colour_diff(diff: &str, color: bool) -> String {
 /// Writes every failed case's report.
 pub fn write_failures(run: &Masked<RunResult>, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
     let failed: Vec<&CaseResult> =
-        run.cases.iter().filter(|r| matches!(r.outcome, Outcome::Failed | Outcome::Errored)).collect();
+        run.cases.iter().filter(|r| matches!(r.outcome, Outcome::Failed | Outcome::Errored | Outcome::Flaky)).collect();
     if failed.is_empty() {
         return Ok(());
     }

@@ -144,7 +144,7 @@ fn status_of(check: Testability, outcomes: impl Iterator<Item = Option<Outcome>>
     for outcome in outcomes {
         named = true;
         match outcome {
-            Some(Outcome::Failed | Outcome::Errored) => return CoverageStatus::Failed,
+            Some(Outcome::Failed | Outcome::Errored | Outcome::Flaky) => return CoverageStatus::Failed,
             Some(Outcome::NonStrict) => non_strict = true,
             Some(Outcome::Passed) => ran = true,
             Some(Outcome::Skipped) | None => {}

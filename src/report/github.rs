@@ -15,7 +15,7 @@ pub fn enabled() -> bool {
 /// One `::error file=…,line=…,title=<case id>::<message>` line per failure and per step error of every failed
 /// or errored case. Masked: annotations land in public logs.
 pub fn write_annotations(run: &Masked<RunResult>, out: &mut dyn Write) -> io::Result<()> {
-    for case in run.cases.iter().filter(|c| matches!(c.outcome, Outcome::Failed | Outcome::Errored)) {
+    for case in run.cases.iter().filter(|c| matches!(c.outcome, Outcome::Failed | Outcome::Errored | Outcome::Flaky)) {
         let title = case.id.to_string();
         for step in &case.steps {
             if let Some(error) = &step.error {

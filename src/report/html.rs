@@ -23,7 +23,7 @@ pub(crate) fn write_html(run: &Masked<RunResult>, coverage: &[SuiteCoverage], ou
     let total = Tally::of(&run.cases);
     let outcomes: HashMap<String, Outcome> = run.cases.iter().map(|c| (c.id.to_string(), c.outcome)).collect();
     let suites = by_suite(&run.cases);
-    let ok = total.failed + total.errored == 0;
+    let ok = total.failed + total.errored + total.flaky == 0;
     let verdict = if ok { "passed" } else { "failed" };
 
     writeln!(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">")?;
@@ -61,7 +61,8 @@ const CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:;
 
 fn counts_phrase(t: &Tally) -> String {
     let non_strict = if t.non_strict > 0 { format!(", {} non-strict", t.non_strict) } else { String::new() };
-    format!("{} passed{non_strict}, {} failed, {} errored, {} skipped", t.passed, t.failed, t.errored, t.skipped)
+    let flaky = if t.flaky > 0 { format!(", {} flaky", t.flaky) } else { String::new() };
+    format!("{} passed{non_strict}, {} failed{flaky}, {} errored, {} skipped", t.passed, t.failed, t.errored, t.skipped)
 }
 
 fn header(out: &mut dyn Write, run: &RunResult, total: &Tally, verdict: &str) -> io::Result<()> {
@@ -82,15 +83,20 @@ fn header(out: &mut dyn Write, run: &RunResult, total: &Tally, verdict: &str) ->
     )?;
     writeln!(out, "</dl>")?;
     writeln!(out, "<ul class=\"counts\">")?;
-    // Keys are the JSON report's summary keys, so a reader can match the two.
+    // Keys are the JSON report's summary keys, so a reader can match the two. Flaky cases exist only under
+    // `--repeat`, so their count shows only when there are some.
+    let flaky = (total.flaky > 0).then_some(("flaky", total.flaky));
     for (key, n) in [
         ("passed", total.passed),
         ("non_strict", total.non_strict),
         ("failed", total.failed),
         ("errored", total.errored),
         ("skipped", total.skipped),
-        ("total", total.total),
-    ] {
+    ]
+    .into_iter()
+    .chain(flaky)
+    .chain([("total", total.total)])
+    {
         let zero = if n == 0 { " zero" } else { "" };
         writeln!(
             out,
@@ -120,7 +126,7 @@ fn toc(out: &mut dyn Write, suites: &[SuiteCases<'_>], coverage: &[SuiteCoverage
 
 fn failures(out: &mut dyn Write, run: &RunResult) -> io::Result<()> {
     // Non-strict cases are shown with what differed, under their own badge: they pass, but a reader wants to see them.
-    let shown = |o: Outcome| matches!(o, Outcome::Failed | Outcome::Errored | Outcome::NonStrict);
+    let shown = |o: Outcome| matches!(o, Outcome::Failed | Outcome::Errored | Outcome::NonStrict | Outcome::Flaky);
     let bad: Vec<&CaseResult> = run.cases.iter().filter(|c| shown(c.outcome)).collect();
     writeln!(out, "<section class=\"failures\" id=\"failures\">")?;
     if bad.is_empty() {
@@ -158,6 +164,9 @@ fn failures(out: &mut dyn Write, run: &RunResult) -> io::Result<()> {
         if let Some(description) = &case.description {
             writeln!(out, "<p class=\"description\">{}</p>", esc(description))?;
         }
+        if let Some(runs) = super::tally::runs_summary(case) {
+            writeln!(out, "<p class=\"runs\" data-runs=\"{}\">{}</p>", case.runs.len(), esc(&runs))?;
+        }
         for step in case.steps.iter().filter(|s| shown(s.outcome)) {
             step_problem(out, step)?;
         }
@@ -186,6 +195,22 @@ fn step_problem(out: &mut dyn Write, step: &StepResult) -> io::Result<()> {
             String::new()
         };
         writeln!(out, "<p class=\"request\"><code>{}</code>{status}{attempts}</p>", esc(request))?;
+    }
+    if let Some(curl) = &step.curl {
+        writeln!(
+            out,
+            "<div class=\"label\">Reproduce (export the <code>CONFORM_VAR_…</code> it names first)</div>\
+             <pre class=\"curl\">{}</pre>",
+            esc(curl)
+        )?;
+    }
+    if let Some(retry) = &step.retry {
+        writeln!(
+            out,
+            "<pre class=\"retry\" data-attempts=\"{}\">{}</pre>",
+            retry.attempts,
+            esc(&super::tally::retry_summary(retry))
+        )?;
     }
     if let Some(error) = &step.error {
         writeln!(out, "<p class=\"error-message\"><strong>Could not run:</strong> {}</p>", esc(error))?;
@@ -268,7 +293,7 @@ fn suite_section(
     writeln!(
         out,
         "<section class=\"suite\" id=\"suite-{}\" data-suite=\"{}\" data-total=\"{}\" data-passed=\"{}\" \
-         data-failed=\"{}\" data-errored=\"{}\" data-skipped=\"{}\" data-non-strict=\"{}\">",
+         data-failed=\"{}\" data-errored=\"{}\" data-skipped=\"{}\" data-non-strict=\"{}\" data-flaky=\"{}\">",
         anchor(suite.name),
         esc(suite.name),
         t.total,
@@ -276,7 +301,8 @@ fn suite_section(
         t.failed,
         t.errored,
         t.skipped,
-        t.non_strict
+        t.non_strict,
+        t.flaky
     )?;
     write!(out, "<h2>Suite <code>{}</code>", esc(suite.name))?;
     if let Some(cov) = coverage {
@@ -361,7 +387,7 @@ fn requirement_row(
 fn cases_table(out: &mut dyn Write, suite: &SuiteCases<'_>) -> io::Result<()> {
     let t = suite.tally();
     // Small or failing suites open by default; a long green list stays folded.
-    let open = if t.failed + t.errored > 0 || t.total <= 20 { " open" } else { "" };
+    let open = if t.failed + t.errored + t.flaky > 0 || t.total <= 20 { " open" } else { "" };
     writeln!(
         out,
         "<details class=\"cases\"{open}><summary><h3>Cases <span class=\"pill\">{}</span></h3></summary>",
@@ -419,13 +445,7 @@ fn timings(out: &mut dyn Write, run: &RunResult) -> io::Result<()> {
 }
 
 fn outcome_word(outcome: Outcome) -> &'static str {
-    match outcome {
-        Outcome::Passed => "passed",
-        Outcome::NonStrict => "non-strict",
-        Outcome::Failed => "failed",
-        Outcome::Errored => "errored",
-        Outcome::Skipped => "skipped",
-    }
+    outcome.name()
 }
 
 fn status_class(status: CoverageStatus) -> &'static str {
@@ -508,7 +528,7 @@ td.num,th.num{text-align:right;white-space:nowrap}td.check,td.level{color:var(--
 tr.req.failed td{background:var(--fail-bg)}tr.case.failed td{background:var(--fail-bg)}tr.case.errored td{background:var(--err-bg)}
 .badge{display:inline-block;padding:1px 8px;border-radius:10px;font-size:12px;font-weight:600;white-space:nowrap;border:1px solid transparent}
 .badge.passed{color:var(--pass);background:var(--pass-bg)}.badge.failed{color:var(--fail);background:var(--fail-bg);border-color:var(--fail)}
-.badge.errored{color:var(--err);background:var(--err-bg);border-color:var(--err)}.badge.skipped{color:var(--skip);background:var(--skip-bg)}.badge.non-strict{color:var(--skip);background:var(--skip-bg);border-color:var(--skip)}
+.badge.errored{color:var(--err);background:var(--err-bg);border-color:var(--err)}.badge.skipped{color:var(--skip);background:var(--skip-bg)}.badge.non-strict{color:var(--skip);background:var(--skip-bg);border-color:var(--skip)}.badge.flaky{color:var(--fail);background:var(--skip-bg);border-color:var(--fail)}
 .badge.not-run{color:var(--none);background:var(--none-bg)}.badge.unchecked{color:var(--skip);background:var(--bg);border:1px dashed var(--skip)}
 .badge.uncheckable{color:var(--none);background:var(--bg);border:1px dotted var(--none)}
 ul.case-list{list-style:none;margin:0;padding:0}ul.case-list li{white-space:nowrap;font-family:ui-monospace,monospace;font-size:13px}

@@ -10,7 +10,9 @@ use serde::Serialize;
 use super::coverage::SuiteCoverage;
 use super::tally::{Tally, by_suite, millis};
 use crate::case::{Level, Location};
-use crate::results::{CaseResult, Failure, FailureKind, Outcome, Phase, RunResult, SnapshotOutcome, StepResult};
+use crate::results::{
+    CaseResult, Failure, FailureKind, Outcome, Phase, RetryRecord, RunResult, SnapshotOutcome, StepResult,
+};
 use crate::secrets::Masked;
 
 /// The `format` field: tells a conform report from other JSON.
@@ -90,6 +92,8 @@ struct JsonCase<'a> {
     duration_ms: f64,
     /// The first failure or error, for one-line displays.
     message: Option<&'a str>,
+    /// With `--repeat`: each run's outcome.
+    runs: &'a [Outcome],
     steps: Vec<JsonStep<'a>>,
 }
 
@@ -107,6 +111,7 @@ impl<'a> From<&'a CaseResult> for JsonCase<'a> {
             result: c.outcome,
             duration_ms: millis(c.duration),
             message: super::tally::first_problem(c),
+            runs: &c.runs,
             steps: c.steps.iter().map(JsonStep::from).collect(),
         }
     }
@@ -122,10 +127,43 @@ struct JsonStep<'a> {
     duration_ms: f64,
     result: Outcome,
     error: Option<&'a str>,
+    curl: Option<&'a str>,
     failures: Vec<JsonFailure<'a>>,
     snapshot: Option<&'a SnapshotOutcome>,
     attempts: u32,
     pages: u32,
+    retry: Option<JsonRetry<'a>>,
+}
+
+/// The tries of a `retry:` step; the step's own fields are the last try's.
+#[derive(Serialize)]
+struct JsonRetry<'a> {
+    attempts: u32,
+    waited_ms: f64,
+    earlier: Vec<JsonEarlierAttempt<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEarlierAttempt<'a> {
+    status: Option<u16>,
+    failures: Vec<JsonFailure<'a>>,
+}
+
+impl<'a> From<&'a RetryRecord> for JsonRetry<'a> {
+    fn from(r: &'a RetryRecord) -> Self {
+        JsonRetry {
+            attempts: r.attempts,
+            waited_ms: millis(r.waited),
+            earlier: r
+                .earlier
+                .iter()
+                .map(|a| JsonEarlierAttempt {
+                    status: a.status,
+                    failures: a.failures.iter().map(JsonFailure::from).collect(),
+                })
+                .collect(),
+        }
+    }
 }
 
 impl<'a> From<&'a StepResult> for JsonStep<'a> {
@@ -139,10 +177,12 @@ impl<'a> From<&'a StepResult> for JsonStep<'a> {
             duration_ms: millis(s.duration),
             result: s.outcome,
             error: s.error.as_deref(),
+            curl: s.curl.as_deref(),
             failures: s.failures.iter().map(JsonFailure::from).collect(),
             snapshot: s.snapshot.as_ref(),
             attempts: s.attempts,
             pages: s.pages,
+            retry: s.retry.as_ref().map(JsonRetry::from),
         }
     }
 }

@@ -39,17 +39,23 @@ fn test_case(case: &CaseResult) -> TestCase {
             }
             status
         }
-        Outcome::Failed | Outcome::Errored => {
+        Outcome::Failed | Outcome::Errored | Outcome::Flaky => {
             // A case marked failed may also hold a step error (e.g. cleanup could not run); the element
-            // follows the case outcome so that failures and errors stay apart up to the CI.
-            let kind = if case.outcome == Outcome::Failed { NonSuccessKind::Failure } else { NonSuccessKind::Error };
+            // follows the case outcome so that failures and errors stay apart up to the CI. A flaky case is a
+            // failure, as for the exit code: a gate must not pass a case that fails one run in N.
+            let kind = if case.outcome == Outcome::Errored { NonSuccessKind::Error } else { NonSuccessKind::Failure };
             let mut status = TestCaseStatus::non_success(kind);
             let message = tally::first_problem(case).unwrap_or(if kind == NonSuccessKind::Failure {
                 "expectation failed"
             } else {
                 "case could not run"
             });
-            status.set_message(first_line(message));
+            match tally::runs_summary(case) {
+                Some(runs) if case.outcome == Outcome::Flaky => {
+                    status.set_message(format!("flaky: {runs}: {}", first_line(message)))
+                }
+                _ => status.set_message(first_line(message)),
+            };
             if let Some(kind) = case.steps.iter().flat_map(|s| &s.failures).next().map(|f| f.kind) {
                 status.set_type(serde_plain(&kind));
             }
@@ -83,6 +89,9 @@ fn first_line(text: &str) -> &str {
 /// Every failing step: where, what was sent, expected and actual, the diff.
 fn problem_text(case: &CaseResult) -> String {
     let mut text = format!("{} ({})\n", case.id, case.location);
+    if let Some(runs) = tally::runs_summary(case) {
+        let _ = writeln!(text, "{runs}");
+    }
     for step in case.steps.iter().filter(|s| matches!(s.outcome, Outcome::Failed | Outcome::Errored)) {
         write_step(&mut text, step);
     }
@@ -95,6 +104,14 @@ fn write_step(text: &mut String, step: &StepResult) {
     if let Some(request) = &step.request {
         let status = step.status.map(|s| format!(" -> {s}")).unwrap_or_default();
         let _ = writeln!(text, "  {request}{status}");
+    }
+    if let Some(curl) = &step.curl {
+        let _ = writeln!(text, "  reproduce: {curl}");
+    }
+    if let Some(retry) = &step.retry {
+        for line in tally::retry_summary(retry).lines() {
+            let _ = writeln!(text, "  {line}");
+        }
     }
     if let Some(error) = &step.error {
         let _ = writeln!(text, "  error: {error}");

@@ -14,3 +14,4 @@ pub(crate) mod tally;
 
 pub use coverage::{CoverageStatus, RequirementCoverage, SuiteCoverage};
 pub use format::{ReportFormat, UnknownFormat, write_report};
+pub(crate) use json::FORMAT as JSON_FORMAT;

@@ -37,8 +37,10 @@ pub fn write_summary(
         // Non-strict cases are named only when there are some: most runs have none.
         let non_strict =
             if t.non_strict > 0 { format!(", {}", paint(t.non_strict, "non-strict", &yellow)) } else { String::new() };
+        // Flaky cases (`--repeat`) likewise.
+        let flaky = if t.flaky > 0 { format!(", {}", paint(t.flaky, "flaky", &red)) } else { String::new() };
         format!(
-            "{}{non_strict}, {}, {}, {}",
+            "{}{non_strict}, {}{flaky}, {}, {}",
             paint(t.passed, "passed", &green),
             paint(t.failed, "failed", &red),
             paint(t.errored, "errored", &magenta),
@@ -77,7 +79,8 @@ pub fn write_summary(
             writeln!(out, "  {line}")?;
         }
     }
-    let verdict = if total.failed + total.errored == 0 && total.non_strict > 0 {
+    let bad = total.failed + total.errored + total.flaky;
+    let verdict = if bad == 0 && total.non_strict > 0 {
         let passed = total.passed + total.non_strict;
         let text = format!(
             "ok: {passed} of {} cases passed, {} of them non-strict (only `should` expectations differ; \
@@ -85,10 +88,14 @@ pub fn write_summary(
             total.total, total.non_strict
         );
         yellow.apply_to(text)
-    } else if total.failed + total.errored == 0 {
+    } else if bad == 0 {
         green.apply_to(format!("ok: {} of {} cases passed", total.passed, total.total))
     } else {
-        red.apply_to(format!("FAILED: {} failed, {} errored of {} cases", total.failed, total.errored, total.total))
+        let flaky = if total.flaky > 0 { format!(", {} flaky", total.flaky) } else { String::new() };
+        red.apply_to(format!(
+            "FAILED: {} failed{flaky}, {} errored of {} cases",
+            total.failed, total.errored, total.total
+        ))
     };
     writeln!(out, "{}", bold.apply_to(verdict))
 }

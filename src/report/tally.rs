@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::results::{CaseResult, Outcome};
+use crate::results::{CaseResult, Outcome, RetryRecord};
 
 /// Cases per outcome.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -15,6 +15,8 @@ pub(crate) struct Tally {
     pub(crate) failed: usize,
     pub(crate) errored: usize,
     pub(crate) skipped: usize,
+    /// With `--repeat`: passed in some runs, failed or errored in others.
+    pub(crate) flaky: usize,
 }
 
 impl Tally {
@@ -28,6 +30,7 @@ impl Tally {
                 Outcome::Failed => tally.failed += 1,
                 Outcome::Errored => tally.errored += 1,
                 Outcome::Skipped => tally.skipped += 1,
+                Outcome::Flaky => tally.flaky += 1,
             }
         }
         tally
@@ -88,6 +91,36 @@ pub(crate) fn human_duration(d: Duration) -> String {
         let secs = d.as_secs();
         format!("{} min {} s", secs / 60, secs % 60)
     }
+}
+
+/// The tries of a `retry:` step for people: the count and wait, then one line per earlier try (its status and
+/// first failure); the last try's failures are the step's own.
+pub(crate) fn retry_summary(retry: &RetryRecord) -> String {
+    let mut text = format!(
+        "tried {} time(s) until the expectations held or tries ran out (waited {})\n",
+        retry.attempts,
+        human_duration(retry.waited)
+    );
+    for (i, attempt) in retry.earlier.iter().enumerate() {
+        let status = attempt.status.map(|s| format!(" → {s}")).unwrap_or_default();
+        let first = attempt.failures.first().map(|f| f.message.as_str()).unwrap_or("");
+        let more = match attempt.failures.len() {
+            0 | 1 => String::new(),
+            n => format!(" (+{} more)", n - 1),
+        };
+        text.push_str(&format!("  try {}{status}: {}{more}\n", i + 1, first.lines().next().unwrap_or("")));
+    }
+    text
+}
+
+/// `passed 3 of 5 runs (passed, failed, …)` for a case run with `--repeat`; None for a case run once.
+pub(crate) fn runs_summary(case: &CaseResult) -> Option<String> {
+    if case.runs.is_empty() {
+        return None;
+    }
+    let passed = case.runs.iter().filter(|o| matches!(o, Outcome::Passed | Outcome::NonStrict)).count();
+    let each: Vec<&str> = case.runs.iter().map(|o| o.name()).collect();
+    Some(format!("passed {passed} of {} runs ({})", case.runs.len(), each.join(", ")))
 }
 
 /// The first failure or error message of a case, for one-line summaries.

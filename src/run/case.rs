@@ -40,7 +40,7 @@ pub(super) async fn run_case(runner: &Runner, at: CaseRef, masker: &Masker) -> M
         match vars.render_value(value) {
             Ok(v) => {
                 if suite.is_secret(name) {
-                    case_secrets.push(to_text(&v));
+                    case_secrets.push((name.clone(), to_text(&v)));
                 }
                 vars.set(name.clone(), v);
             }

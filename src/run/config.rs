@@ -23,6 +23,10 @@ pub struct RunConfig {
     pub max_body_size: u64,
     /// Extra attempts after a transport error (never after a failed expectation). Defaults to 0.
     pub retries: u32,
+    /// Resend non-idempotent requests (POST, PATCH) after a transport error that may have reached the server
+    /// (a timeout, a broken response), at the risk of doing the write twice (`--retry-unsafe`). Without it they
+    /// are resent only after a connect error, which proves the server never saw them. Defaults to false.
+    pub retry_unsafe: bool,
     /// Skip the cases not yet started after the first failure.
     pub fail_fast: bool,
     /// Defaults to off.
@@ -45,6 +49,7 @@ impl RunConfig {
             timeout: Duration::from_secs(10),
             max_body_size: DEFAULT_MAX_BODY_SIZE,
             retries: 0,
+            retry_unsafe: false,
             fail_fast: false,
             snapshots: SnapshotMode::Off,
             strict: false,

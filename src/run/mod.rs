@@ -3,8 +3,10 @@
 
 mod case;
 mod config;
+mod curl;
 mod health;
 mod paginate;
+mod repeat;
 mod request;
 mod runner;
 mod step;

@@ -7,6 +7,7 @@ use serde_json::Value;
 use super::case::CaseContext;
 use super::request::render;
 use super::step::{Abort, capture, send_with_retries};
+use super::transport::RenderedRequest;
 use crate::case::vars::Vars;
 use crate::case::{Level, Paginate, Step};
 use crate::check;
@@ -25,12 +26,13 @@ pub(super) async fn paginated(
     paginate: &Paginate,
     vars: &mut Vars,
     result: &mut StepResult,
+    sent: &mut Option<RenderedRequest>,
 ) -> Result<(), Abort> {
     // One array for the whole walk, so `until` can look at it after every page without copying it.
     let mut collected = Value::Array(Vec::new());
     let walks = if paginate.stable.is_some() { paginate.restarts + 1 } else { 1 };
     for walk_number in 1..=walks {
-        match walk(ctx, step, paginate, vars, result, &mut collected).await? {
+        match walk(ctx, step, paginate, vars, result, &mut collected, sent).await? {
             Walk::Done => break,
             Walk::Changed if walk_number == walks => {
                 let pointer = paginate.stable.as_deref().unwrap_or_default();
@@ -58,13 +60,14 @@ async fn walk(
     vars: &mut Vars,
     result: &mut StepResult,
     collected: &mut Value,
+    sent: &mut Option<RenderedRequest>,
 ) -> Result<Walk, Abort> {
     let mut stable_value: Option<Option<Value>> = None;
     for page in (paginate.start..).take(paginate.max_pages as usize) {
         vars.set(paginate.param.clone(), Value::from(page));
-        let request = render(ctx, step, vars, Some((&paginate.param, page)))?;
+        let request = sent.insert(render(ctx, step, vars, Some((&paginate.param, page)))?);
         result.request = Some(request.line());
-        let response = send_with_retries(ctx, &request, result).await?;
+        let response = send_with_retries(ctx, request, result).await?;
         result.pages += 1;
         result.status = Some(response.status);
         if result.pages == 1 {

@@ -112,19 +112,20 @@ impl Runner {
     }
 }
 
-/// Every secret value of the run: the suites' secret variables (declared, or named like a secret) as
-/// resolved with the values given from outside, and every given value whose name looks secret.
+/// Every secret value of the run, with the variable it came from: the suites' secret variables (declared, or
+/// named like a secret) as resolved with the values given from outside, and every given value whose name looks
+/// secret.
 fn run_masker(project: &Project, config: &RunConfig, generators: &Arc<Generators>) -> Masker {
-    let mut values = Vec::new();
+    let mut secrets = Vec::new();
     for suite in &project.suites {
         let vars = suite_vars(suite, &project.vars, &config.base_url, generators);
         // Declared secrets may be given from outside without a suite default, so they are looked up too.
         let names: std::collections::BTreeSet<&String> =
             suite.vars.iter().map(|(name, _)| name).chain(&suite.secrets).collect();
         for name in names.into_iter().filter(|name| suite.is_secret(name)) {
-            values.extend(vars.get(name).map(to_text));
+            secrets.extend(vars.get(name).map(|v| (name.clone(), to_text(v))));
         }
     }
-    values.extend(project.vars.iter().filter(|(name, _)| is_secret_name(name)).map(|(_, v)| v.clone()));
-    Masker::new(values)
+    secrets.extend(project.vars.iter().filter(|(name, _)| is_secret_name(name)).map(|(n, v)| (n.clone(), v.clone())));
+    Masker::named(secrets)
 }

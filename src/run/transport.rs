@@ -53,6 +53,11 @@ impl TransportError {
     pub(crate) fn is_retryable(&self) -> bool {
         !matches!(self, TransportError::BodyTooLarge { .. } | TransportError::Unresponsive(_))
     }
+
+    /// Whether the server may have received (and processed) the request: anything but a failed connect.
+    pub(crate) fn may_have_reached_server(&self) -> bool {
+        !matches!(self, TransportError::Connect(_))
+    }
 }
 
 /// The HTTP side of a run: one client, the limits of every exchange, and whether the target still answers.
@@ -72,6 +77,14 @@ impl Transport {
             .connect_timeout(timeout)
             .build()?;
         Ok(Self { client, timeout, max_body_size, health: TargetHealth::new() })
+    }
+
+    /// Records that a request which failed on an earlier attempt gets no further one: its failure counts
+    /// towards the unresponsive stop as a last attempt's does.
+    pub(crate) fn gave_up(&self, error: &TransportError) {
+        if matches!(error, TransportError::Timeout(_) | TransportError::Connect(_)) {
+            self.health.unanswered(error);
+        }
     }
 
     /// Why the run stopped (the target stopped answering), if it has.
@@ -159,11 +172,12 @@ async fn read_body(response: &mut reqwest::Response, limit: u64, timeout: Durati
     Ok(chunks.concat())
 }
 
+/// Connect first: a connect timeout is also a timeout, but it proves the request never left.
 fn classify(e: reqwest::Error, timeout: Duration) -> TransportError {
-    if e.is_timeout() {
-        TransportError::Timeout(timeout)
-    } else if e.is_connect() {
+    if e.is_connect() {
         TransportError::Connect(source_chain(&e))
+    } else if e.is_timeout() {
+        TransportError::Timeout(timeout)
     } else {
         TransportError::Other(source_chain(&e))
     }
