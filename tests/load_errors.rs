@@ -522,3 +522,23 @@ fn schema_ref_that_does_not_resolve() {
     );
     insta::assert_snapshot!("schema-unresolved-ref", stderr);
 }
+
+#[test]
+fn run_and_list_refuse_a_broken_file_as_validate_does() {
+    for kind in
+        ["yaml-syntax", "alias-bomb", "non-utf8", "unknown-key-suite", "missing-catalogue", "schema-invalid-json"]
+    {
+        let dir = format!("{FIXTURES}/{kind}");
+        let specs = format!("{dir}/specs");
+        let validate = conform(&["validate", &dir, "--specs", &specs]);
+        for command in ["run", "list"] {
+            let out = conform(&[command, &dir, "--specs", &specs]);
+            assert_eq!(out.status.code(), Some(2), "`conform {command} {dir}`");
+            assert_eq!(
+                String::from_utf8_lossy(&out.stderr),
+                String::from_utf8_lossy(&validate.stderr),
+                "`conform {command} {dir}` says what `validate` says"
+            );
+        }
+    }
+}
