@@ -180,8 +180,8 @@ fn parse_file<T: YamlFile>(path: &Path) -> Result<Parsed<T>, Vec<Diagnostic>> {
     }
     let scan = scan::scan(&source);
     let mut problems = scan.problems;
-    if scan.syntax_error
-        && let Some(p) = scan::flow_depth_exceeded(&source)
+    if let Some(syntax) = &scan.syntax_error
+        && let Some(p) = scan::fallback_problem(&source, syntax)
     {
         problems.push(p);
     }

@@ -32,8 +32,9 @@ pub(crate) struct Scan {
     pub(crate) positions: PositionIndex,
     /// Empty when the file is within every limit.
     pub(crate) problems: Vec<Problem>,
-    /// yaml-rust2 found a syntax error (serde_yaml then reports it in its own words).
-    pub(crate) syntax_error: bool,
+    /// The syntax error yaml-rust2 stopped at; serde_yaml then reports it in its own words, unless
+    /// [`fallback_problem`] finds a reason not to let serde_yaml read the file.
+    pub(crate) syntax_error: Option<Problem>,
 }
 
 /// Walks `source` once. Stops at the first limit exceeded; duplicate keys are all collected.
@@ -41,7 +42,7 @@ pub(crate) fn scan(source: &str) -> Scan {
     let mut builder = Builder::new(source);
     let mut guard = Guard::default();
     let mut parser = Parser::new_from_str(source);
-    let mut syntax_error = false;
+    let mut syntax_error = None;
     loop {
         match parser.next_token() {
             Ok((Event::StreamEnd, _)) => break,
@@ -52,8 +53,9 @@ pub(crate) fn scan(source: &str) -> Scan {
                 }
                 builder.on_event(event, mark);
             }
-            Err(_) => {
-                syntax_error = true;
+            Err(e) => {
+                let at = (e.marker().line(), e.marker().col() + 1);
+                syntax_error = Some(Problem { at, message: e.info().to_string() });
                 break;
             }
         }
@@ -61,15 +63,19 @@ pub(crate) fn scan(source: &str) -> Scan {
     Scan { positions: builder.finish(), problems: guard.problems, syntax_error }
 }
 
-/// A fallback bound for a file yaml-rust2 could not parse, which serde_yaml then reads for its message: the
-/// deepest nesting of `[` and `{` outside quotes and comments, with the position where it passed
-/// [`MAX_DEPTH`]. It over-counts brackets in plain text, which only matters for a file that is broken anyway.
-pub(crate) fn flow_depth_exceeded(source: &str) -> Option<Problem> {
+/// The bound for a file yaml-rust2 could not parse (it is stricter than libyaml in places, e.g. a tab after
+/// `key:`), which serde_yaml then reads for its message. The scan stopped at the error, so the limits are kept
+/// by a look at the text: the nesting of `[` and `{` outside quotes and comments must stay within
+/// [`MAX_DEPTH`], and a file that uses aliases (`*name`) gets yaml-rust2's own message, since their expansion
+/// was never measured. The count takes brackets in plain text for nesting, which only matters for a file that
+/// is broken anyway.
+pub(crate) fn fallback_problem(source: &str, syntax: &Problem) -> Option<Problem> {
     let mut depth = 0usize;
+    let mut aliases = false;
     for (i, line) in source.lines().enumerate() {
         let mut quote: Option<char> = None;
         let mut previous = ' ';
-        let mut chars = line.chars().enumerate();
+        let mut chars = line.chars().enumerate().peekable();
         while let Some((col, c)) = chars.next() {
             match (quote, c) {
                 (Some('"'), '\\') => {
@@ -86,12 +92,15 @@ pub(crate) fn flow_depth_exceeded(source: &str) -> Option<Problem> {
                     }
                 }
                 (None, ']' | '}') => depth = depth.saturating_sub(1),
+                (None, '*') if previous.is_whitespace() || "[{,:".contains(previous) => {
+                    aliases |= chars.peek().is_some_and(|(_, next)| !next.is_whitespace());
+                }
                 _ => {}
             }
             previous = c;
         }
     }
-    None
+    aliases.then(|| syntax.clone())
 }
 
 pub(crate) fn depth_problem(at: (usize, usize)) -> Problem {
@@ -244,7 +253,7 @@ mod tests {
     #[test]
     fn a_plain_file_is_within_every_limit() {
         let s = scan("cases:\n  - name: a\n    vars: &v {x: 1}\n    other: *v\n");
-        assert!(s.problems.is_empty() && !s.syntax_error);
+        assert!(s.problems.is_empty() && s.syntax_error.is_none());
         assert_eq!(s.positions.value("cases[0].name"), (2, 11));
     }
 
@@ -297,9 +306,20 @@ mod tests {
 
     #[test]
     fn the_fallback_ignores_brackets_in_quotes_and_comments() {
+        let syntax = Problem { at: (1, 3), message: "syntax".into() };
         let quoted = format!("a: '{}'\nb: \"{}\" # {}\n", "[".repeat(200), "{".repeat(200), "[".repeat(200));
-        assert_eq!(flow_depth_exceeded(&quoted), None);
+        assert_eq!(fallback_problem(&quoted, &syntax), None);
         let open = format!("a: {}", "[".repeat(MAX_DEPTH + 1));
-        assert_eq!(flow_depth_exceeded(&open).map(|p| p.at), Some((1, 4 + MAX_DEPTH)));
+        assert_eq!(fallback_problem(&open, &syntax).map(|p| p.at), Some((1, 4 + MAX_DEPTH)));
+    }
+
+    #[test]
+    fn the_fallback_keeps_aliases_from_serde_yaml() {
+        // yaml-rust2 refuses the tab after `a:`, so the scan never measured what `*big` expands to.
+        let source = "a:\tb\nbig: &big [1, 2]\nc: [*big, *big]\n";
+        let syntax = scan(source).syntax_error.expect("yaml-rust2 refuses the tab");
+        assert_eq!(fallback_problem(source, &syntax), Some(syntax.clone()));
+        // An asterisk inside text is no alias.
+        assert_eq!(fallback_problem("a:\tb\nc: 2*3 and 'x *y'\n", &syntax), None);
     }
 }
