@@ -37,7 +37,12 @@ pub enum Command {
     #[command(after_help = "Example:\n  conform list cases --tag legacy")]
     List(ListArgs),
     /// Load and validate every case file and schema (no network). Exit 0 when all is well, 2 otherwise.
-    #[command(alias = "check", after_help = "Example:\n  conform validate cases")]
+    #[command(
+        alias = "check",
+        after_help = "Every problem prints as `file:line:col: message` with the line and a caret. Case, suite and \
+                      catalogue files are limited to 1 MiB, 100 levels of nesting and 100,000 values repeated by \
+                      aliases (docs/case-format.md, \"File limits\").\n\nExample:\n  conform validate cases"
+    )]
     Validate(CaseArgs),
     /// Print the requirement → cases table; exit 1 when a checkable requirement has no case.
     #[command(after_help = "Example:\n  conform coverage cases")]

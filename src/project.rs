@@ -61,7 +61,8 @@ impl ProjectSource {
 /// Why a project could not be loaded: both are mistakes in the input.
 #[derive(Debug, thiserror::Error)]
 pub enum ProjectError {
-    #[error("{}: {source}", specs.display())]
+    /// Every schema error names its file (and position), so `specs` is not repeated.
+    #[error("{source}")]
     Schemas {
         specs: PathBuf,
         #[source]

@@ -10,6 +10,7 @@ use super::diagnostic::{Diagnostic, LoadErrors};
 use super::model::*;
 use super::position::PositionIndex;
 use super::raw::*;
+use super::scan;
 use super::validate::{FileValidator, SuiteContext};
 use super::value::yaml_key;
 
@@ -144,20 +145,146 @@ impl<T> Parsed<T> {
     }
 }
 
-/// serde_yaml is read only here, so a maintained fork can replace it in one place.
-fn parse_file<T: DeserializeOwned>(path: &Path) -> Result<Parsed<T>, Diagnostic> {
-    let source = std::fs::read_to_string(path)
-        .map_err(|e| Diagnostic::new(location(path, (1, 1)), format!("cannot read file: {e}")))?;
+/// Case files, suite files and requirement catalogues larger than this are refused unread: the largest bundled
+/// file is 41 KB, and a file of this size already takes about a second to load. A suite folder takes any
+/// number of files.
+pub(crate) const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// What a kind of YAML file must hold, for the message about an empty one.
+pub(super) trait YamlFile: DeserializeOwned {
+    /// `a \`cases:\` list`
+    const NEEDS: &'static str;
+}
+
+impl YamlFile for RawSuite {
+    const NEEDS: &'static str = "";
+}
+
+impl YamlFile for RawCaseFile {
+    const NEEDS: &'static str = "a `cases:` list";
+}
+
+impl YamlFile for Catalogue {
+    const NEEDS: &'static str = "`suite:`, `title:` and a `requirements:` list";
+}
+
+/// serde_yaml is read only here, so a maintained fork can replace it in one place. Every file first passes the
+/// checks of `read_text` and `scan.rs`, so serde_yaml only ever sees text within the loader's limits.
+fn parse_file<T: YamlFile>(path: &Path) -> Result<Parsed<T>, Vec<Diagnostic>> {
+    let source = read_text(path).map_err(|d| vec![d])?;
+    let at = |(line, column), message: String| Diagnostic::new(location(path, (line, column)), message);
+    if !T::NEEDS.is_empty()
+        && let Some(what) = blank(&source)
+    {
+        return Err(vec![at((1, 1), format!("the file {what}; it needs {}", T::NEEDS))]);
+    }
+    let scan = scan::scan(&source);
+    let mut problems = scan.problems;
+    if let Some(syntax) = &scan.syntax_error
+        && let Some(p) = scan::fallback_problem(&source, syntax)
+    {
+        problems.push(p);
+    }
+    if !problems.is_empty() {
+        return Err(problems.into_iter().map(|p| at(p.at, p.message).with_source(&source)).collect());
+    }
     match serde_yaml::from_str::<T>(&source) {
-        Ok(value) => Ok(Parsed { path: path.to_path_buf(), positions: PositionIndex::build(&source), source, value }),
+        Ok(value) => Ok(Parsed { path: path.to_path_buf(), positions: scan.positions, source, value }),
         Err(e) => {
             let pos = e.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
-            // serde_yaml puts " at line L column C" (the error's own position) in the message; it is printed in
-            // front instead. Only that one goes: a syntax error's context ("while parsing a flow mapping at
-            // line 4 column 18") keeps its position, which is where the unclosed `{` is.
-            let message = e.to_string().replacen(&format!(" at line {} column {}", pos.0, pos.1), "", 1);
-            Err(Diagnostic::new(location(path, pos), message).with_source(&source))
+            Err(vec![at(pos, serde_message(&e, pos, &source)).with_source(&source)])
         }
+    }
+}
+
+/// serde_yaml's message in the loader's words where its own is unclear.
+fn serde_message(e: &serde_yaml::Error, pos: (usize, usize), source: &str) -> String {
+    let message = e.to_string();
+    // What `scan.rs` refuses first; serde_yaml's own limits stay as a second line of defence.
+    if message.starts_with("recursion limit exceeded") {
+        return scan::depth_problem(pos).message;
+    }
+    if message.starts_with("repetition limit exceeded") {
+        return scan::alias_problem(pos).message;
+    }
+    let culprit = source.lines().nth(pos.0.saturating_sub(1)).and_then(|l| l.chars().nth(pos.1.saturating_sub(1)));
+    if culprit == Some('\t') && message.starts_with("found character that cannot start any token") {
+        return "a tab character here; YAML indents with spaces only".into();
+    }
+    // serde_yaml puts " at line L column C" (the error's own position) in the message; it is printed in front
+    // instead. Only that one goes: a syntax error's context ("while parsing a flow mapping at line 4 column
+    // 18") keeps its position, which is where the unclosed `{` is.
+    message.replacen(&format!(" at line {} column {}", pos.0, pos.1), "", 1)
+}
+
+/// `is empty` or `holds only comments` when the file has no YAML node at all.
+fn blank(source: &str) -> Option<&'static str> {
+    let mut comments = false;
+    for line in source.lines().map(str::trim) {
+        match line {
+            "" | "---" | "..." => {}
+            l if l.starts_with('#') => comments = true,
+            _ => return None,
+        }
+    }
+    Some(if comments { "holds only comments" } else { "is empty" })
+}
+
+/// The file's text: at most [`MAX_FILE_BYTES`], UTF-8 (a UTF-8 byte order mark is dropped, as editors do).
+fn read_text(path: &Path) -> Result<String, Diagnostic> {
+    use std::io::Read;
+    let cannot_read = |e: std::io::Error| Diagnostic::new(location(path, (1, 1)), format!("cannot read file: {e}"));
+    let file = std::fs::File::open(path).map_err(cannot_read)?;
+    let too_large = |size: u64| {
+        Diagnostic::new(
+            location(path, (1, 1)),
+            format!(
+                "the file is {}, larger than the {} a case, suite or catalogue file may be; split it into several files",
+                human_size(size),
+                human_size(MAX_FILE_BYTES)
+            ),
+        )
+    };
+    if let Ok(meta) = file.metadata()
+        && meta.len() > MAX_FILE_BYTES
+    {
+        return Err(too_large(meta.len()));
+    }
+    // The size can change between the look and the read (a file being written): never read past the limit.
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(cannot_read)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(Diagnostic::new(
+            location(path, (1, 1)),
+            "the file is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8",
+        ));
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").map(<[u8]>::to_vec).unwrap_or(bytes);
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.as_bytes();
+        let before = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().unwrap_or_default().chars().count() + 1;
+        Diagnostic::new(
+            location(path, (line, column)),
+            format!("byte 0x{:02X} is not UTF-8; case files are UTF-8 text", bytes[valid]),
+        )
+        .with_source(&String::from_utf8_lossy(bytes))
+    })
+}
+
+fn human_size(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
+        format!("{} MiB", bytes / MIB)
+    } else if bytes >= MIB {
+        format!("{:.1} MiB", bytes as f64 / MIB as f64)
+    } else {
+        format!("{bytes} bytes")
     }
 }
 
@@ -170,8 +297,8 @@ fn load_suite(
     let suite_file = dir.join(SUITE_FILE);
     let parsed: Parsed<RawSuite> = match parse_file(&suite_file) {
         Ok(p) => p,
-        Err(d) => {
-            errors.push(d);
+        Err(mut d) => {
+            errors.append(&mut d);
             return None;
         }
     };
@@ -201,11 +328,18 @@ fn load_suite(
             headers.push((h.clone(), t));
         }
     }
-    let catalogue = raw.requirements.as_ref().and_then(|rel| match parse_file::<Catalogue>(&dir.join(rel)) {
-        Ok(c) => Some(c.value),
-        Err(d) => {
-            validator.push(d);
-            None
+    let catalogue = raw.requirements.as_ref().and_then(|rel| {
+        if !dir.join(rel).is_file() {
+            let message = format!("no requirement catalogue at `{rel}` (relative to this suite.yaml)");
+            validator.push(validator.parsed.at_value("requirements", message));
+            return None;
+        }
+        match parse_file::<Catalogue>(&dir.join(rel)) {
+            Ok(c) => Some(c.value),
+            Err(d) => {
+                validator.errors.extend(d);
+                None
+            }
         }
     });
     let snapshot = SnapshotSettings {
@@ -244,8 +378,8 @@ fn load_suite(
         let file_id = rel.to_string_lossy().replace('\\', "/");
         let parsed: Parsed<RawCaseFile> = match parse_file(&file) {
             Ok(p) => p,
-            Err(d) => {
-                errors.push(d);
+            Err(mut d) => {
+                errors.append(&mut d);
                 continue;
             }
         };

@@ -8,6 +8,7 @@ pub mod matcher;
 pub(crate) mod model;
 pub(crate) mod position;
 pub(crate) mod raw;
+mod scan;
 pub(crate) mod template;
 mod validate;
 mod validate_retry;

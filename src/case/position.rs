@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::parser::{Event, MarkedEventReceiver};
 use yaml_rust2::scanner::Marker;
 
 #[derive(Debug, Default)]
@@ -13,11 +13,12 @@ pub(crate) struct PositionIndex {
 }
 
 impl PositionIndex {
-    /// Indexes `source`; a file that does not parse gives an empty index (serde reports the syntax error).
+    /// Indexes `source` on its own; the loader builds the index in its one pass over the file (`scan.rs`).
+    #[cfg(test)]
     pub(crate) fn build(source: &str) -> Self {
-        let mut builder = Builder { lines: source.lines().collect(), ..Builder::default() };
-        let _ = Parser::new_from_str(source).load(&mut builder, false);
-        builder.index
+        let mut builder = Builder::new(source);
+        let _ = yaml_rust2::parser::Parser::new_from_str(source).load(&mut builder, false);
+        builder.finish()
     }
 
     /// Line and column (1-based) of the value at `path`, or of the nearest ancestor known.
@@ -61,12 +62,23 @@ enum Frame {
     },
 }
 
+/// Receives the parser's events in order and records where each node starts.
 #[derive(Default)]
-struct Builder<'a> {
+pub(crate) struct Builder<'a> {
     /// The source, to find where a node's tag starts (events mark the value after it).
     lines: Vec<&'a str>,
     index: PositionIndex,
     stack: Vec<Frame>,
+}
+
+impl<'a> Builder<'a> {
+    pub(crate) fn new(source: &'a str) -> Self {
+        Builder { lines: source.lines().collect(), ..Builder::default() }
+    }
+
+    pub(crate) fn finish(self) -> PositionIndex {
+        self.index
+    }
 }
 
 impl Builder<'_> {

@@ -11,7 +11,10 @@ pub(crate) type RawValue = serde_yaml::Value;
 
 /// `suite.yaml`: what every case in its folder shares.
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a suite file: a mapping of `vars`, `secrets`, `headers`, `snapshot`, `requirements`"
+)]
 pub(crate) struct RawSuite {
     /// The suite's name, the first part of every case id (`sinch::groups::create`). Defaults to the folder name.
     pub(crate) name: Option<String>,
@@ -40,7 +43,7 @@ pub(crate) struct RawSuite {
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "snapshot settings: a mapping of `redact` and `headers`")]
 pub(crate) struct RawSnapshotSettings {
     /// Volatile body fields, as insta selectors (`.id`, `.groups[].created_at`), replaced by `[redacted]`.
     #[serde(default)]
@@ -51,7 +54,7 @@ pub(crate) struct RawSnapshotSettings {
 
 /// A case file: a list of cases.
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a case file: a mapping with a `cases` list")]
 pub(crate) struct RawCaseFile {
     // Accepted so a case file can say what it covers (the schema documents it); nothing reports it yet.
     #[allow(dead_code)]
@@ -60,7 +63,7 @@ pub(crate) struct RawCaseFile {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a case: a mapping with `name` and `steps`")]
 pub(crate) struct RawCase {
     /// Unique in its file; lowercase letters, digits, `-` and `_`.
     pub(crate) name: String,
@@ -88,7 +91,7 @@ pub(crate) struct RawCase {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a step: a mapping with `request` and `expect`")]
 pub(crate) struct RawStep {
     pub(crate) name: Option<String>,
     /// Milliseconds to wait before sending the request.
@@ -111,7 +114,7 @@ pub(crate) struct RawStep {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a request: a mapping with `method` and `path`")]
 pub(crate) struct RawRequest {
     pub(crate) method: String,
     /// Path after the base URL, templated: `/xms/v1/{{service_plan_id}}/groups`.
@@ -131,7 +134,7 @@ pub(crate) struct RawRequest {
 }
 
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "`paginate`: a mapping with `items` (a JSON Pointer such as `/groups`)")]
 pub(crate) struct RawPaginate {
     /// Query parameter holding the page number. Defaults to `page`.
     pub(crate) param: Option<String>,
@@ -169,7 +172,7 @@ pub(crate) struct RawRetry {
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "expectations: a mapping of `status`, `headers`, `body`, `schema`, …")]
 pub(crate) struct RawExpect {
     /// One status code or a list of acceptable ones. Defaults to any 2xx.
     #[schemars(with = "Option<serde_json::Value>")]
@@ -201,7 +204,9 @@ pub(crate) enum RawBodyMatch {
     Strict,
 }
 
-#[derive(Debug, Deserialize, JsonSchema)]
+// A JSON Pointer string or a mapping. Deserialised by hand rather than `untagged`, whose only error is "data
+// did not match any variant". (`untagged` stays for the JSON Schema.)
+#[derive(Debug, JsonSchema)]
 #[serde(untagged)]
 pub(crate) enum RawCapture {
     /// A JSON Pointer into the response body (`/id`, `/groups/0/id`, `""` for the whole body).
@@ -209,8 +214,32 @@ pub(crate) enum RawCapture {
     Source(RawCaptureSource),
 }
 
+impl<'de> Deserialize<'de> for RawCapture {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct CaptureVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for CaptureVisitor {
+            type Value = RawCapture;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON Pointer such as `/id`, or a mapping such as `{header: Location}`")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<RawCapture, E> {
+                Ok(RawCapture::Pointer(v.to_string()))
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<RawCapture, A::Error> {
+                RawCaptureSource::deserialize(serde::de::value::MapAccessDeserializer::new(map)).map(RawCapture::Source)
+            }
+        }
+
+        deserializer.deserialize_any(CaptureVisitor)
+    }
+}
+
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, expecting = "a capture: `{pointer: /id}` or `{header: Location}`")]
 pub(crate) struct RawCaptureSource {
     /// A JSON Pointer into the response body.
     pub(crate) pointer: Option<String>,

@@ -556,3 +556,7 @@ pub(crate) fn json_equal(a: &Value, b: &Value) -> bool {
 #[cfg(test)]
 #[path = "body_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "body_props.rs"]
+mod props;

@@ -45,16 +45,17 @@ pub enum SchemaLoadError {
         #[source]
         source: std::io::Error,
     },
-    #[error("{} is not valid JSON: {source}", path.display())]
+    #[error("{}:{}:{}: not valid JSON: {}", path.display(), source.line(), source.column(), json_reason(source))]
     InvalidJson {
         path: PathBuf,
         #[source]
         source: serde_json::Error,
     },
-    #[error("{} is not a valid JSON Schema: {reason}", path.display())]
+    #[error("{}: not a valid JSON Schema: {reason}", path.display())]
     InvalidSchema { path: PathBuf, reason: String },
-    #[error("{}: unresolved $ref `{reference}`: {reason}", path.display())]
-    UnresolvedRef { path: PathBuf, reference: String, reason: String },
+    /// `at`: line and column of the `"$ref"` in the file, when it can be found.
+    #[error("{}{}: unresolved $ref `{reference}`: {reason}", path.display(), at.map(|(l, c)| format!(":{l}:{c}")).unwrap_or_default())]
+    UnresolvedRef { path: PathBuf, at: Option<(usize, usize)>, reference: String, reason: String },
 }
 
 /// Refuses every retrieval: all schemas are registered up front, so anything else is a dangling `$ref`.
@@ -64,6 +65,26 @@ impl Retrieve for NoRetrieval {
     fn retrieve(&self, uri: &Uri<String>) -> Result<Value, Box<dyn std::error::Error + Send + Sync>> {
         Err(format!("no schema file `{}` in the set", display_uri(uri.as_str())).into())
     }
+}
+
+/// serde_json's message without the " at line L column C" it ends with (the position is printed in front).
+fn json_reason(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let suffix = format!(" at line {} column {}", error.line(), error.column());
+    message.strip_suffix(&suffix).unwrap_or(&message).to_string()
+}
+
+/// Line and column (1-based) of the first `"$ref": "…"` whose value is `reference` or ends with it (a pointer
+/// the registry reports without its file part).
+fn ref_position(text: &str, reference: &str) -> Option<(usize, usize)> {
+    let encoded = serde_json::to_string(reference).ok()?;
+    let tail = encoded.strip_prefix('"')?;
+    let pattern = format!(r#""\$(dynamic)?[rR]ef"\s*:\s*"([^"\\]|\\.)*{}"#, regex::escape(tail));
+    let found = regex::Regex::new(&pattern).ok()?.find(text)?;
+    let before = &text[..found.start()];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().unwrap_or_default().chars().count() + 1;
+    Some((line, column))
 }
 
 /// Turns an internal URI back into the schema name people wrote.
@@ -79,17 +100,19 @@ impl SchemaSet {
         files.sort();
 
         let mut documents: BTreeMap<String, (PathBuf, Value)> = BTreeMap::new();
+        let mut texts: BTreeMap<String, String> = BTreeMap::new();
         for (name, path) in files {
             let text =
                 std::fs::read_to_string(&path).map_err(|source| SchemaLoadError::Io { path: path.clone(), source })?;
             let value: Value = serde_json::from_str(&text)
                 .map_err(|source| SchemaLoadError::InvalidJson { path: path.clone(), source })?;
-            documents.insert(name, (path, value));
+            documents.insert(name.clone(), (path, value));
+            texts.insert(name, text);
         }
 
         // Name the file holding a dangling reference before the registry reports it without one.
         for (name, (path, schema)) in &documents {
-            check_file_references(name, path, schema, &documents)?;
+            check_file_references(name, path, schema, &documents).map_err(|e| with_position(e, &texts[name]))?;
         }
 
         let registry = Registry::new()
@@ -108,7 +131,7 @@ impl SchemaSet {
                 .with_retriever(NoRetrieval)
                 .should_validate_formats(true)
                 .build(schema)
-                .map_err(|error| compile_error(path, error))?;
+                .map_err(|error| with_position(compile_error(path, error), &texts[name]))?;
             validators.insert(name.clone(), validator);
         }
         Ok(SchemaSet { validators })
@@ -156,16 +179,31 @@ impl std::fmt::Debug for SchemaSet {
     }
 }
 
+/// Adds where the unresolved `$ref` is written in `text`.
+fn with_position(error: SchemaLoadError, text: &str) -> SchemaLoadError {
+    match error {
+        SchemaLoadError::UnresolvedRef { path, at: None, reference, reason } => {
+            let at = ref_position(text, &reference);
+            SchemaLoadError::UnresolvedRef { path, at, reference, reason }
+        }
+        other => other,
+    }
+}
+
 fn compile_error(path: &Path, error: jsonschema::ValidationError<'_>) -> SchemaLoadError {
     match error.kind() {
         jsonschema::error::ValidationErrorKind::Referencing(reference) => SchemaLoadError::UnresolvedRef {
             path: path.to_path_buf(),
+            at: None,
             reference: reference_of(reference),
             reason: reference.to_string(),
         },
         _ => SchemaLoadError::InvalidSchema {
             path: path.to_path_buf(),
-            reason: format!("{error} (at {})", error.schema_path().as_str()),
+            reason: match error.instance_path().as_str() {
+                "" => error.to_string(),
+                at => format!("at `{at}`: {error}"),
+            },
         },
     }
 }
@@ -194,6 +232,7 @@ fn check_file_references(
     for reference in refs {
         let unresolved = |reason: String| SchemaLoadError::UnresolvedRef {
             path: path.to_path_buf(),
+            at: None,
             reference: reference.to_string(),
             reason,
         };
@@ -353,7 +392,7 @@ mod tests {
             matches!(&error, SchemaLoadError::InvalidJson { path, .. } if path.ends_with("sub/broken.json")),
             "{error:?}"
         );
-        assert!(error.to_string().contains("broken.json"), "{error}");
+        assert!(error.to_string().contains("broken.json:1:9: not valid JSON: EOF while parsing a value"), "{error}");
     }
 
     #[test]
@@ -373,9 +412,10 @@ mod tests {
         dir.write("a.json", r#"{"properties": {"x": {"$ref": "missing.json"}}}"#);
         let error = SchemaSet::load(&dir.0).unwrap_err();
         match &error {
-            SchemaLoadError::UnresolvedRef { path, reference, .. } => {
+            SchemaLoadError::UnresolvedRef { path, reference, at, .. } => {
                 assert!(path.ends_with("a.json"));
                 assert_eq!(reference, "missing.json");
+                assert_eq!(*at, Some((1, 23)), "where the `$ref` is written");
             }
             other => panic!("expected UnresolvedRef, got {other:?}"),
         }
@@ -385,9 +425,12 @@ mod tests {
     fn dangling_pointer_into_existing_file_is_unresolved_ref() {
         let dir = TempDir::new("pointer");
         dir.write("b.json", r#"{"type": "object"}"#);
-        dir.write("a.json", r##"{"$ref": "b.json#/$defs/nothing"}"##);
+        dir.write("a.json", "{\n  \"type\": \"object\",\n  \"$ref\": \"b.json#/$defs/nothing\"}");
         let error = SchemaSet::load(&dir.0).unwrap_err();
-        assert!(matches!(&error, SchemaLoadError::UnresolvedRef { path, .. } if path.ends_with("a.json")), "{error:?}");
+        assert!(
+            matches!(&error, SchemaLoadError::UnresolvedRef { path, at: Some((3, 3)), .. } if path.ends_with("a.json")),
+            "{error:?}"
+        );
     }
 
     #[test]
