@@ -23,7 +23,9 @@ pub(crate) async fn token(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let mut response = match grant(&state, &headers, body) {
+    let too_large = body.as_ref().is_err_and(|rejection| rejection.status() == StatusCode::PAYLOAD_TOO_LARGE);
+    let result = if too_large { Ok(StatusCode::PAYLOAD_TOO_LARGE.into_response()) } else { grant(&state, &headers, body) };
+    let mut response = match result {
         Ok(response) => response,
         Err((status, error, description)) => {
             let mut response =

@@ -21,6 +21,11 @@ pub(crate) const READ_SCOPE: &str = "accounting.contacts.read";
 
 /// `POST /connect/token`.
 pub(crate) async fn token(State(app): State<XeroState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Response {
+    if let Err(rejection) = &body
+        && rejection.status() == StatusCode::PAYLOAD_TOO_LARGE
+    {
+        return no_store(StatusCode::PAYLOAD_TOO_LARGE.into_response());
+    }
     match grant(&app, &headers, body) {
         Ok(answer) => no_store((StatusCode::OK, Json(Value::Object(answer))).into_response()),
         Err(error) => no_store((StatusCode::BAD_REQUEST, Json(json!({"error": error}))).into_response()),
