@@ -235,3 +235,36 @@ async fn sinch_token_errors() {
     let (status, body) = json(refresh.send().await.unwrap()).await;
     assert_eq!((status, &body["error"]), (StatusCode::BAD_REQUEST, &Value::from("unsupported_grant_type")));
 }
+
+/// Issued tokens work on every route the suites use: both bundled suites pass with them in place of the static
+/// tokens (which this server does not accept), and the tokens appear nowhere in what conform prints.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_bundled_suites_pass_with_issued_tokens() {
+    let mut config = ServerConfig::default();
+    config.settings.set("xero_token", "static-xero-token-not-given-to-the-run").unwrap();
+    config.settings.set("sinch_token", "static-sinch-token-not-given-to-the-run").unwrap();
+    let (server, client) = start(config);
+    let (_, xero) = json(xero_token(&server, &client, &[("grant_type", "client_credentials")]).await).await;
+    let xero = xero["access_token"].as_str().unwrap().to_string();
+    let sinch = sinch_token(&server, &client).await["access_token"].as_str().unwrap().to_string();
+    let base_url = server.base_url();
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_conform"))
+            .args(["run", "--base-url", &base_url, "--exclude-tag", "legacy"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .env("NO_COLOR", "1")
+            .env("CONFORM_VAR_XERO_TOKEN", &xero)
+            .env("CONFORM_VAR_SINCH_TOKEN", &sinch)
+            .output()
+            .map(|output| (output, xero, sinch))
+    })
+    .await
+    .unwrap()
+    .expect("conform runs");
+    let (output, xero, sinch) = output;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    for token in [&xero, &sinch] {
+        assert!(!stdout.contains(token.as_str()) && !String::from_utf8_lossy(&output.stderr).contains(token.as_str()));
+    }
+}
