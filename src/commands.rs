@@ -38,6 +38,10 @@ pub fn run(args: RunArgs) -> Exit {
         Ok(p) => p,
         Err(code) => return code,
     };
+    let baseline = match crate::gate_commands::load_baseline(args.baseline.as_deref(), &project) {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
     let plan = project.plan(&args.select.selection());
     if args.list {
         for &at in &plan {
@@ -91,7 +95,10 @@ pub fn run(args: RunArgs) -> Exit {
         embedded_target: target.is_embedded(),
     };
     let runner = match Runner::new(Arc::new(project), config) {
-        Ok(r) => r,
+        Ok(r) => match baseline {
+            Some(b) => r.with_baseline(b),
+            None => r,
+        },
         Err(e) => {
             eprintln!("error: {e}");
             return Exit::Internal;
@@ -116,6 +123,7 @@ pub fn run(args: RunArgs) -> Exit {
     let coverage = coverage::compute(&runner.project().suites, &result.cases);
     let mut stdout = std::io::stdout().lock();
     let _ = console::write_non_strict(&result, color, &mut stdout);
+    let _ = conform::report::baseline::write_baseline(&result, color, &mut stdout);
     let _ = console::write_failures(&result, color, &mut stdout);
     let _ = summary::write_summary(&result, &coverage, &mut stdout, color);
     if github::enabled() {
@@ -143,6 +151,9 @@ pub fn run(args: RunArgs) -> Exit {
     }
     match Exit::of_run(&result) {
         Exit::Passed if report_failed => Exit::Internal,
+        Exit::Passed if args.strict_baseline && conform::report::baseline::has_unexpected_passes(&result) => {
+            Exit::Failed
+        }
         exit => exit,
     }
 }

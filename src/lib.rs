@@ -2,6 +2,7 @@
 
 pub mod case;
 pub mod check;
+pub mod gate;
 pub mod harness;
 pub mod http;
 pub mod project;

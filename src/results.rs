@@ -52,6 +52,23 @@ pub struct CaseResult {
     #[serde(serialize_with = "as_millis")]
     pub duration: Duration,
     pub steps: Vec<StepResult>,
+    /// How the case stands against a baseline of known deviations (`run --baseline`); none without one.
+    pub baseline: Option<BaselineMark>,
+}
+
+/// A case listed in a baseline of known deviations (`conform run --baseline FILE`), as it fared in this run.
+/// The outcome stays what the implementation did; the mark says what the gate makes of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "mark")]
+pub enum BaselineMark {
+    /// Deviates at the level the baseline lists (XFAIL): does not fail the gate.
+    Expected { level: Level, reason: Option<String>, link: Option<String> },
+    /// Listed, but passes now, or deviates only at `should` where the baseline lists `must` (XPASS): the
+    /// baseline is out of date. Fails the gate only with `--strict-baseline`.
+    UnexpectedlyPassing { listed: Level },
+    /// Deviates beyond the listing: fails a `must` expectation where the baseline lists `should`, or an
+    /// expectation the entry does not list. Fails the gate as any failure.
+    Worse { listed: Level },
 }
 
 /// Every free-text field: where a request line, an error or an echoed body may carry a secret.
@@ -62,6 +79,10 @@ impl Mask for CaseResult {
         }
         self.description.mask(masker);
         self.skip_reason.mask(masker);
+        if let Some(BaselineMark::Expected { reason, link, .. }) = &mut self.baseline {
+            reason.mask(masker);
+            link.mask(masker);
+        }
         for step in &mut self.steps {
             step.name.mask(masker);
             step.request.mask(masker);
@@ -100,12 +121,38 @@ impl CaseResult {
             skip_reason: None,
             duration,
             steps,
+            baseline: None,
         }
     }
 
     /// A case that did not run, and why.
     pub(crate) fn skipped(case: &Case, reason: String) -> Self {
         CaseResult { skip_reason: Some(reason), ..CaseResult::of(case, Outcome::Skipped, Duration::ZERO, Vec::new()) }
+    }
+
+    /// Whether the case lets a gate pass: its outcome does, or a baseline lists its deviation.
+    pub fn passes_gate(&self) -> bool {
+        match self.baseline {
+            Some(BaselineMark::Expected { .. } | BaselineMark::UnexpectedlyPassing { .. }) => true,
+            Some(BaselineMark::Worse { .. }) => false,
+            None => self.outcome.passes_gate(),
+        }
+    }
+
+    /// How far the implementation deviated: `must` when a step failed or errored, `should` when only
+    /// `should` expectations differed (whatever `--strict` made of the case), none when it passed.
+    /// A case that errored or was skipped as a whole has no deviation to compare.
+    pub fn deviation(&self) -> Option<Level> {
+        match self.outcome {
+            Outcome::Passed | Outcome::Errored | Outcome::Skipped => None,
+            Outcome::NonStrict | Outcome::Failed => {
+                if self.steps.iter().any(|s| matches!(s.outcome, Outcome::Failed | Outcome::Errored)) {
+                    Some(Level::Must)
+                } else {
+                    Some(Level::Should)
+                }
+            }
+        }
     }
 
     /// The failures and errors of every step, for one-line summaries.

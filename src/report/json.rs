@@ -10,7 +10,9 @@ use serde::Serialize;
 use super::coverage::SuiteCoverage;
 use super::tally::{Tally, by_suite, millis};
 use crate::case::{Level, Location};
-use crate::results::{CaseResult, Failure, FailureKind, Outcome, Phase, RunResult, SnapshotOutcome, StepResult};
+use crate::results::{
+    BaselineMark, CaseResult, Failure, FailureKind, Outcome, Phase, RunResult, SnapshotOutcome, StepResult,
+};
 use crate::secrets::Masked;
 
 /// The `format` field: tells a conform report from other JSON.
@@ -87,6 +89,8 @@ struct JsonCase<'a> {
     tags: &'a [String],
     requirements: &'a [String],
     result: Outcome,
+    /// What a baseline of known deviations makes of the result (`run --baseline`); null without one.
+    baseline: Option<&'a BaselineMark>,
     duration_ms: f64,
     /// The first failure or error, for one-line displays.
     message: Option<&'a str>,
@@ -105,6 +109,7 @@ impl<'a> From<&'a CaseResult> for JsonCase<'a> {
             tags: &c.tags,
             requirements: &c.requirements,
             result: c.outcome,
+            baseline: c.baseline.as_ref(),
             duration_ms: millis(c.duration),
             message: super::tally::first_problem(c),
             steps: c.steps.iter().map(JsonStep::from).collect(),

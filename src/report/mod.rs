@@ -2,6 +2,7 @@
 //!
 //! Every reporter is a function of a finished [`RunResult`](crate::results::RunResult) written against `io::Write`, so tests capture it.
 
+pub mod baseline;
 pub mod console;
 pub mod coverage;
 pub(crate) mod format;

@@ -38,11 +38,12 @@ pub fn write_summary(
         let non_strict =
             if t.non_strict > 0 { format!(", {}", paint(t.non_strict, "non-strict", &yellow)) } else { String::new() };
         format!(
-            "{}{non_strict}, {}, {}, {}",
+            "{}{non_strict}, {}, {}, {}{}",
             paint(t.passed, "passed", &green),
             paint(t.failed, "failed", &red),
             paint(t.errored, "errored", &magenta),
-            paint(t.skipped, "skipped", &yellow)
+            paint(t.skipped, "skipped", &yellow),
+            super::baseline::counts_phrase(t)
         )
     };
 
@@ -86,7 +87,12 @@ pub fn write_summary(
         );
         yellow.apply_to(text)
     } else if total.failed + total.errored == 0 {
-        green.apply_to(format!("ok: {} of {} cases passed", total.passed, total.total))
+        green.apply_to(format!(
+            "ok: {} of {} cases passed{}",
+            total.passed,
+            total.total,
+            super::baseline::counts_phrase(&total)
+        ))
     } else {
         red.apply_to(format!("FAILED: {} failed, {} errored of {} cases", total.failed, total.errored, total.total))
     };

@@ -10,6 +10,7 @@ use futures::StreamExt;
 use super::case::{run_case, suite_vars};
 use super::config::RunConfig;
 use crate::case::vars::{Generators, to_text};
+use crate::gate::baseline::Baseline;
 use crate::project::Project;
 use crate::results::{CaseResult, RunEvent, RunResult};
 use crate::secrets::{Masked, Masker, is_secret_name};
@@ -28,6 +29,8 @@ pub struct Runner {
     pub(super) config: RunConfig,
     pub(super) generators: Arc<Generators>,
     masker: Masker,
+    /// Known deviations (`--baseline`): marks each result before anyone (progress, `--fail-fast`) sees it.
+    baseline: Option<Arc<Baseline>>,
 }
 
 impl Runner {
@@ -35,7 +38,13 @@ impl Runner {
         let client = super::transport::client(config.timeout).map_err(|e| RunError::Client(e.to_string()))?;
         let generators = Arc::new(Generators::new());
         let masker = run_masker(&project, &config, &generators);
-        Ok(Self { client, project, config, generators, masker })
+        Ok(Self { client, project, config, generators, masker, baseline: None })
+    }
+
+    /// Marks the results of the cases `baseline` lists as expected, unexpectedly passing or worse.
+    pub fn with_baseline(mut self, baseline: Arc<Baseline>) -> Self {
+        self.baseline = Some(baseline);
+        self
     }
 
     pub fn project(&self) -> &Project {
@@ -49,7 +58,12 @@ impl Runner {
 
     /// Runs one case: its steps in order until one fails, then every cleanup step.
     pub async fn run_case(&self, at: CaseRef) -> Masked<CaseResult> {
-        run_case(self, at, &self.masker).await
+        let result = run_case(self, at, &self.masker).await;
+        match &self.baseline {
+            // The mark adds the baseline's own reason and link, masked like the rest.
+            Some(baseline) => Masked::new(baseline.mark(result.into_inner()), &self.masker),
+            None => result,
+        }
     }
 
     /// Runs `plan` with up to `jobs` cases at once; results come back in plan order.
@@ -66,7 +80,7 @@ impl Runner {
                 } else {
                     on_event(RunEvent::CaseStarted(case));
                     let r = self.run_case(at).await;
-                    if self.config.fail_fast && !r.outcome.passes_gate() {
+                    if self.config.fail_fast && !r.passes_gate() {
                         stop.store(true, Ordering::Relaxed);
                     }
                     r
