@@ -53,6 +53,13 @@ pub enum Command {
         after_help = "Example:\n  conform baseline write --from out/report.json -o baseline.yaml\n  conform run --baseline baseline.yaml --strict-baseline"
     )]
     Baseline(crate::gate_cli::BaselineCommand),
+    /// Run the cases against a reference and a candidate implementation and compare every step's normalised
+    /// response (status, snapshot headers, body with the suite's volatile fields redacted). Exit 0 when they
+    /// answer the same, 1 when they differ.
+    #[command(
+        after_help = "Examples:\n  conform diff --reference embedded --candidate http://127.0.0.1:9000 cases/sinch\n  conform diff --reference https://api.example.com --candidate http://127.0.0.1:9000 \\\n      --reference-var sinch_token=… --candidate-var sinch_token=… --ordered '$.groups' --report json=out/diff.json\n\nArrays are compared without order unless named with --ordered (or --ordered-all); each side's own verdict\nstill checks the orders the contract fixes.\n\nExit codes:\n  0  both answer the same\n  1  they differ\n  2  wrong input: case files, flags, a selection that matches nothing\n  3  nothing differs, but some cases could not run on a side\n  4  conform could not work (embedded server, runtime, a report)"
+    )]
+    Diff(crate::gate_cli::DiffArgs),
 }
 
 #[derive(Debug, Args)]

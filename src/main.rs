@@ -19,5 +19,6 @@ fn main() -> ExitCode {
         cli::Command::Coverage(args) => commands::coverage(args).into(),
         cli::Command::Serve(args) => commands::serve(args).into(),
         cli::Command::Baseline(command) => gate_commands::baseline(command).into(),
+        cli::Command::Diff(args) => gate_commands::diff(args).into(),
     }
 }

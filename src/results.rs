@@ -87,6 +87,7 @@ impl Mask for CaseResult {
             step.name.mask(masker);
             step.request.mask(masker);
             step.error.mask(masker);
+            step.response.mask(masker);
             for f in &mut step.failures {
                 f.message.mask(masker);
                 f.path.mask(masker);
@@ -182,6 +183,10 @@ pub struct StepResult {
     pub attempts: u32,
     /// Pages fetched by a paginated step.
     pub pages: u32,
+    /// The normalised response (status, the suite's snapshot headers, body; a paginated step's items under
+    /// its items pointer), kept only when a differential run asks for it (`Runner::recording_responses`).
+    #[serde(skip)]
+    pub response: Option<serde_json::Value>,
 }
 
 impl StepResult {
@@ -200,6 +205,7 @@ impl StepResult {
             snapshot: None,
             attempts: 0,
             pages: 0,
+            response: None,
         }
     }
 
@@ -218,6 +224,7 @@ impl StepResult {
             snapshot: None,
             attempts: 0,
             pages: 0,
+            response: None,
         }
     }
 }

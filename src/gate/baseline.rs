@@ -379,6 +379,7 @@ mod tests {
                 snapshot: None,
                 attempts: 1,
                 pages: 0,
+                response: None,
             }],
             baseline: None,
         }

@@ -2,3 +2,6 @@
 //! between two implementations, and the conformance matrix across several.
 
 pub mod baseline;
+pub mod diff;
+pub mod redact;
+pub mod volatile;

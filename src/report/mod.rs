@@ -5,6 +5,7 @@
 pub mod baseline;
 pub mod console;
 pub mod coverage;
+pub mod diff;
 pub(crate) mod format;
 pub mod github;
 pub(crate) mod html;

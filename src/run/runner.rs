@@ -31,6 +31,8 @@ pub struct Runner {
     masker: Masker,
     /// Known deviations (`--baseline`): marks each result before anyone (progress, `--fail-fast`) sees it.
     baseline: Option<Arc<Baseline>>,
+    /// Keep each step's normalised response in the results, for `conform diff`.
+    pub(super) record_responses: bool,
 }
 
 impl Runner {
@@ -38,12 +40,19 @@ impl Runner {
         let client = super::transport::client(config.timeout).map_err(|e| RunError::Client(e.to_string()))?;
         let generators = Arc::new(Generators::new());
         let masker = run_masker(&project, &config, &generators);
-        Ok(Self { client, project, config, generators, masker, baseline: None })
+        Ok(Self { client, project, config, generators, masker, baseline: None, record_responses: false })
     }
 
     /// Marks the results of the cases `baseline` lists as expected, unexpectedly passing or worse.
     pub fn with_baseline(mut self, baseline: Arc<Baseline>) -> Self {
         self.baseline = Some(baseline);
+        self
+    }
+
+    /// Keeps each step's normalised response in its result (`StepResult::response`), for comparing two
+    /// implementations. Off by default: a run keeps no bodies.
+    pub fn recording_responses(mut self) -> Self {
+        self.record_responses = true;
         self
     }
 
