@@ -60,6 +60,12 @@ pub enum Command {
         after_help = "Examples:\n  conform diff --reference embedded --candidate http://127.0.0.1:9000 cases/sinch\n  conform diff --reference https://api.example.com --candidate http://127.0.0.1:9000 \\\n      --reference-var sinch_token=… --candidate-var sinch_token=… --ordered '$.groups' --report json=out/diff.json\n\nArrays are compared without order unless named with --ordered (or --ordered-all); each side's own verdict\nstill checks the orders the contract fixes.\n\nExit codes:\n  0  both answer the same\n  1  they differ\n  2  wrong input: case files, flags, a selection that matches nothing\n  3  nothing differs, but some cases could not run on a side\n  4  conform could not work (embedded server, runtime, a report)"
     )]
     Diff(crate::gate_cli::DiffArgs),
+    /// Run one selection of cases against several named implementations (a targets file) and print the
+    /// requirement × implementation table: pass / fail / non-strict / expected (baseline) / not run.
+    #[command(
+        after_help = "Example:\n  conform matrix --targets targets.yaml cases/sinch --html out/matrix.html --markdown out/matrix.md\n\ntargets.yaml:\n  targets:\n    - {name: reference, base_url: embedded}\n    - name: sandbox\n      base_url: https://sandbox.example.com\n      vars: {sinch_token: \"…\", service_plan_id: abc}\n      exclude_tags: [legacy]\n      baseline: sandbox-baseline.yaml\n\nExit codes:\n  0  no target fails a requirement its baseline does not expect\n  1  some target does\n  2  wrong input: case files, the targets file, a baseline, a selection that matches nothing\n  4  conform could not work (embedded server, runtime, a report)"
+    )]
+    Matrix(crate::gate_cli::MatrixArgs),
 }
 
 #[derive(Debug, Args)]

@@ -86,3 +86,33 @@ pub struct DiffArgs {
     #[arg(long, short = 'v')]
     pub verbose: bool,
 }
+
+#[derive(Debug, Args)]
+pub struct MatrixArgs {
+    #[command(flatten)]
+    pub cases: CaseArgs,
+    #[command(flatten)]
+    pub select: SelectArgs,
+    /// The targets file: `targets:` with `name`, `base_url` (a URL or `embedded`), and optionally `vars`,
+    /// `exclude_tags` (capabilities it lacks) and `baseline` per target.
+    #[arg(long, value_name = "FILE")]
+    pub targets: PathBuf,
+    /// Cases run at once on each target. Defaults to the machine's parallelism.
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Per-request timeout, in seconds. Defaults to 10.
+    #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_seconds)]
+    pub timeout: Duration,
+    /// Fail non-strict cases too (their requirements show as fail).
+    #[arg(long)]
+    pub strict: bool,
+    /// Write the matrix as JSON.
+    #[arg(long, value_name = "PATH")]
+    pub json: Option<PathBuf>,
+    /// Write the matrix as one self-contained HTML page.
+    #[arg(long, value_name = "PATH")]
+    pub html: Option<PathBuf>,
+    /// Write the matrix as a Markdown table.
+    #[arg(long, value_name = "PATH")]
+    pub markdown: Option<PathBuf>,
+}

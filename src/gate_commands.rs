@@ -13,7 +13,7 @@ use conform::secrets::Masked;
 use conform::target::Target;
 
 use crate::exit::Exit;
-use crate::gate_cli::{BaselineCommand, BaselineWriteArgs, DiffArgs, TargetArg};
+use crate::gate_cli::{BaselineCommand, BaselineWriteArgs, DiffArgs, MatrixArgs, TargetArg};
 
 /// The baseline `run --baseline` names, checked against the loaded cases; a bad one is printed here (exit 2).
 pub fn load_baseline(path: Option<&Path>, project: &Project) -> Result<Option<Arc<Baseline>>, Exit> {
@@ -197,4 +197,109 @@ pub fn diff(args: DiffArgs) -> Exit {
     } else {
         Exit::Passed
     }
+}
+
+pub fn matrix(args: MatrixArgs) -> Exit {
+    use conform::gate::matrix::{self, load_targets};
+    conform::check::snapshot::init();
+    let specs = match load_targets(&args.targets) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Exit::InputError;
+        }
+    };
+    let jobs = args.jobs.unwrap_or_else(conform::run::default_jobs);
+    // Each target has its own project (its variables and credentials), runner and client: nothing of one
+    // target is ever sent to another.
+    let mut runners = Vec::new();
+    let mut sides = Vec::new();
+    for spec in &specs {
+        let target =
+            if spec.base_url == "embedded" { TargetArg::Embedded } else { TargetArg::Url(spec.base_url.clone()) };
+        let vars: Vec<(String, String)> = spec.vars.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let side = match side(&args.cases, &vars, None, &target) {
+            Ok(s) => s,
+            Err(code) => return code,
+        };
+        let baseline = match load_baseline(spec.baseline.as_deref(), &side.project) {
+            Ok(b) => b,
+            Err(code) => return code,
+        };
+        let mut selection = args.select.selection();
+        selection.exclude_tags.extend(spec.exclude_tags.iter().cloned());
+        let plan = side.project.plan(&selection);
+        let mut config = RunConfig::new(side.target.base_url());
+        config.jobs = jobs;
+        config.timeout = args.timeout;
+        config.strict = args.strict;
+        config.embedded_target = side.target.is_embedded();
+        let runner = match Runner::new(side.project.clone(), config) {
+            Ok(r) => match baseline {
+                Some(b) => r.with_baseline(b),
+                None => r,
+            },
+            Err(e) => {
+                eprintln!("error: {e}");
+                return Exit::Internal;
+            }
+        };
+        runners.push((spec.name.clone(), runner, plan));
+        sides.push(side);
+    }
+    if runners.iter().all(|(_, _, plan)| plan.is_empty()) {
+        eprintln!("error: no case matches the selection (check --filter, --tag, --exclude-tag and --requirement)");
+        return Exit::InputError;
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return Exit::Internal;
+        }
+    };
+    println!(
+        "running against {} target(s): {}",
+        specs.len(),
+        specs.iter().map(|s| s.name.as_str()).collect::<Vec<_>>().join(", ")
+    );
+    // Targets run concurrently, each with its own runner and `--jobs` budget.
+    let results =
+        runtime.block_on(futures::future::join_all(runners.iter().map(|(_, runner, plan)| runner.run(plan, &|_| {}))));
+    let columns: Vec<(String, String, Vec<conform::results::CaseResult>)> = runners
+        .iter()
+        .zip(results)
+        .map(|((name, runner, _), result)| {
+            (name.clone(), runner.masker().mask(&result.base_url).into_owned(), result.into_inner().cases)
+        })
+        .collect();
+    let mut table = matrix::build(&sides[0].project.suites, &columns);
+    // The table holds outcomes only; its URLs are masked with every target's secrets.
+    for (_, runner, _) in &runners {
+        table = Masked::new(table, runner.masker()).into_inner();
+    }
+    let table = Masked::new(table, &conform::secrets::Masker::default());
+    drop(sides);
+    let mut stdout = std::io::stdout().lock();
+    let _ = conform::report::matrix::write_terminal(&table, &mut stdout);
+    type Writer = fn(&Masked<matrix::Matrix>, &mut dyn std::io::Write) -> std::io::Result<()>;
+    let outputs: [(&Option<std::path::PathBuf>, Writer); 3] = [
+        (&args.json, conform::report::matrix::write_json),
+        (&args.html, conform::report::matrix::write_html),
+        (&args.markdown, conform::report::matrix::write_markdown),
+    ];
+    for (path, write) in outputs {
+        let Some(path) = path else { continue };
+        let written = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .map_or(Ok(()), std::fs::create_dir_all)
+            .and_then(|()| std::fs::File::create(path))
+            .and_then(|mut file| write(&table, &mut file));
+        if let Err(e) = written {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            return Exit::Internal;
+        }
+    }
+    if table.any_failure() { Exit::Failed } else { Exit::Passed }
 }

@@ -20,5 +20,6 @@ fn main() -> ExitCode {
         cli::Command::Serve(args) => commands::serve(args).into(),
         cli::Command::Baseline(command) => gate_commands::baseline(command).into(),
         cli::Command::Diff(args) => gate_commands::diff(args).into(),
+        cli::Command::Matrix(args) => gate_commands::matrix(args).into(),
     }
 }

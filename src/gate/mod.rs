@@ -3,5 +3,6 @@
 
 pub mod baseline;
 pub mod diff;
+pub mod matrix;
 pub mod redact;
 pub mod volatile;

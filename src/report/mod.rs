@@ -11,6 +11,7 @@ pub mod github;
 pub(crate) mod html;
 pub(crate) mod json;
 pub(crate) mod junit;
+pub mod matrix;
 pub mod summary;
 pub(crate) mod tally;
 
