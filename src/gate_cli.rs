@@ -79,7 +79,7 @@ pub struct DiffArgs {
     /// Per-request timeout, in seconds. Defaults to 10.
     #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_seconds)]
     pub timeout: Duration,
-    /// Write the comparison, `json=PATH` (repeatable).
+    /// Write the comparison, `json=PATH` or `html=PATH` (repeatable).
     #[arg(long = "report", value_name = "FORMAT=PATH", value_parser = parse_report)]
     pub reports: Vec<(conform::report::ReportFormat, PathBuf)>,
     /// Also list the cases that answer the same and those not compared.

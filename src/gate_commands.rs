@@ -134,8 +134,8 @@ pub fn diff(args: DiffArgs) -> Exit {
         Ok(s) => s,
         Err(code) => return code,
     };
-    if let Some((format, _)) = args.reports.iter().find(|(f, _)| *f != ReportFormat::Json) {
-        eprintln!("error: `conform diff` writes json reports only, not {format}");
+    if let Some((format, _)) = args.reports.iter().find(|(f, _)| *f == ReportFormat::Junit) {
+        eprintln!("error: `conform diff` writes json and html reports, not {format}");
         return Exit::InputError;
     }
     let plan = reference.project.plan(&args.select.selection());
@@ -178,15 +178,18 @@ pub fn diff(args: DiffArgs) -> Exit {
     let color = console::use_color();
     let mut stdout = std::io::stdout().lock();
     let _ = conform::report::diff::write_terminal(&compared, args.verbose, color, &mut stdout);
-    for (_, path) in &args.reports {
+    for (format, path) in &args.reports {
         let written = path
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .map_or(Ok(()), std::fs::create_dir_all)
             .and_then(|()| std::fs::File::create(path))
-            .and_then(|mut file| conform::report::diff::write_json(&compared, &mut file));
+            .and_then(|mut file| match format {
+                ReportFormat::Html => conform::report::diff::write_html(&compared, &mut file),
+                _ => conform::report::diff::write_json(&compared, &mut file),
+            });
         if let Err(e) = written {
-            eprintln!("error: cannot write the json report to {}: {e}", path.display());
+            eprintln!("error: cannot write the {format} report to {}: {e}", path.display());
             return Exit::Internal;
         }
     }

@@ -53,7 +53,13 @@ fn an_unfaulted_copy_answers_the_same() {
 fn a_faulted_server_differs_at_the_faulted_path() {
     let faulty =
         common::start(ServerConfig { fault: find_fault("sinch-null-name-ignored"), ..ServerConfig::default() });
-    let (code, stdout, report) = diff(&faulty.base_url(), "fault", &["cases/sinch"]);
+    let html = report_path("fault-html").with_extension("html");
+    let html_arg = format!("html={}", html.display());
+    let (code, stdout, report) = diff(&faulty.base_url(), "fault", &["cases/sinch", "--report", &html_arg]);
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("data-case=\"sinch::update::name-null-removes-name\" data-comparison=\"differs\""), "{page}");
+    assert!(page.contains("<tr data-path=\"$.name\">"), "{page}");
+    assert!(page.contains("id=\"verdict\">different<") && !page.contains("<script"), "{page}");
     assert_eq!(code, 1, "{stdout}");
     // The step that sets the name to null, at its line, and the path where the answers part.
     assert!(stdout.contains("DIFFERS sinch::update::name-null-removes-name"), "{stdout}");

@@ -108,3 +108,74 @@ pub fn write_json(diff: &Masked<DiffResult>, out: &mut dyn Write) -> io::Result<
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
 }
+
+/// One self-contained page (inline CSS, no script): the counts, then each differing case with its steps and
+/// paths. Cases carry `data-case` and `data-comparison`, paths `data-path`, for tests and scrapers.
+pub fn write_html(diff: &Masked<DiffResult>, out: &mut dyn Write) -> io::Result<()> {
+    use super::html::esc;
+    writeln!(out, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">")?;
+    writeln!(
+        out,
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+    )?;
+    writeln!(out, "<title>conform diff</title>\n<style>{CSS}</style>\n</head>\n<body>")?;
+    let (same, differs, not) =
+        (diff.count(Comparison::Same), diff.count(Comparison::Differs), diff.count(Comparison::NotCompared));
+    writeln!(
+        out,
+        "<h1>conform diff <span id=\"verdict\">{}</span></h1>",
+        if differs == 0 { "same" } else { "different" }
+    )?;
+    writeln!(
+        out,
+        "<p>reference <code>{}</code> · candidate <code>{}</code></p>",
+        esc(&diff.reference_url),
+        esc(&diff.candidate_url)
+    )?;
+    writeln!(
+        out,
+        "<p id=\"counts\" data-same=\"{same}\" data-differs=\"{differs}\" data-not-compared=\"{not}\">{} case(s): \
+         {same} same, {differs} differ, {not} not compared</p>",
+        diff.cases.len()
+    )?;
+    for case in diff.cases.iter().filter(|c| c.comparison != Comparison::Same) {
+        let comparison = serde_json::to_value(case.comparison).ok().and_then(|v| v.as_str().map(String::from));
+        let comparison = comparison.unwrap_or_default();
+        let id = case.id.to_string();
+        writeln!(
+            out,
+            "<section class=\"case {comparison}\" data-case=\"{}\" data-comparison=\"{comparison}\">",
+            esc(&id)
+        )?;
+        writeln!(out, "<h2>{} <small>{}</small></h2>", esc(&id), esc(&verdicts(case)))?;
+        writeln!(out, "<p><code>{}</code></p>", esc(&case.location.to_string()))?;
+        if let Some(note) = &case.note {
+            writeln!(out, "<p class=\"note\">{}</p>", esc(note))?;
+        }
+        for step in &case.steps {
+            writeln!(
+                out,
+                "<h3>step <code>{}</code> at <code>{}</code></h3>",
+                esc(&step.name),
+                esc(&step.location.to_string())
+            )?;
+            writeln!(out, "<table><thead><tr><th>path</th><th>reference</th><th>candidate</th></tr></thead><tbody>")?;
+            for d in &step.differences {
+                writeln!(
+                    out,
+                    "<tr data-path=\"{0}\"><td><code>{0}</code></td><td><code>{1}</code></td><td><code>{2}</code></td></tr>",
+                    esc(&d.path),
+                    esc(&d.reference),
+                    esc(&d.candidate)
+                )?;
+            }
+            writeln!(out, "</tbody></table>")?;
+        }
+        writeln!(out, "</section>")?;
+    }
+    writeln!(out, "</body>\n</html>")
+}
+
+const CSS: &str = "body{font:14px system-ui,sans-serif;margin:2rem;color:#1f2328}table{border-collapse:collapse}\
+th,td{border:1px solid #d1d9e0;padding:.3rem .6rem;text-align:left;vertical-align:top}\
+section.differs h2{color:#cf222e}section.not-compared h2{color:#9a6700}.note{font-style:italic}";
