@@ -30,7 +30,7 @@ pub struct Cli {
 pub enum Command {
     /// Run cases against an implementation (the embedded reference server when no --base-url is given).
     #[command(
-        after_help = concat!("Examples:\n  conform run\n  conform run cases/sinch --filter update --report junit=out/junit.xml --report html=out/report.html\n  conform run --base-url http://127.0.0.1:9000 --var sinch_token=secret --snapshots snapshots/my-impl\n  CONFORM_VAR_XERO_TOKEN=… conform run cases/xero --base-url https://api.xero.com --exclude-tag seed-verbs --shard 1/3\n\n", exit_codes!())
+        after_help = concat!("Examples:\n  conform run\n  conform run cases/sinch --filter update --report junit=out/junit.xml --report html=out/report.html\n  conform run --base-url http://127.0.0.1:9000 --baseline baseline.yaml --strict-baseline\n  conform run --base-url http://127.0.0.1:9000 --var sinch_token=secret --snapshots snapshots/my-impl\n  CONFORM_VAR_XERO_TOKEN=… conform run cases/xero --base-url https://api.xero.com --exclude-tag seed-verbs --shard 1/3\n\n", exit_codes!())
     )]
     Run(RunArgs),
     /// List cases with their tags and requirements (no network).
@@ -52,6 +52,25 @@ pub enum Command {
         after_help = "Examples:\n  conform serve\n  conform serve --addr 127.0.0.1:9000 --with-data\n  conform serve --fault sinch-adds-after-removes\n  conform serve --rate-limit xero --token-lifetime 2s\n  conform serve --list-faults"
     )]
     Serve(ServeArgs),
+    /// Baselines of known deviations: `conform baseline write --from REPORT.json`, then `run --baseline FILE`.
+    #[command(
+        subcommand,
+        after_help = "Example:\n  conform baseline write --from out/report.json -o baseline.yaml\n  conform run --baseline baseline.yaml --strict-baseline"
+    )]
+    Baseline(crate::gate_cli::BaselineCommand),
+    /// Run the cases against a reference and a candidate implementation and compare every step's normalised
+    /// response (status, snapshot headers, body with the suite's volatile fields redacted). Exit 0 when they
+    /// answer the same, 1 when they differ.
+    #[command(
+        after_help = "Examples:\n  conform diff --reference embedded --candidate http://127.0.0.1:9000 cases/sinch\n  conform diff --reference https://api.example.com --candidate http://127.0.0.1:9000 \\\n      --reference-var sinch_token=… --candidate-var sinch_token=… --ordered '$.groups' --report json=out/diff.json\n\nArrays are compared without order unless named with --ordered (or --ordered-all); each side's own verdict\nstill checks the orders the contract fixes.\n\nExit codes:\n  0  both answer the same\n  1  they differ\n  2  wrong input: case files, flags, a selection that matches nothing\n  3  nothing differs, but some cases could not run on a side\n  4  conform could not work (embedded server, runtime, a report)"
+    )]
+    Diff(crate::gate_cli::DiffArgs),
+    /// Run one selection of cases against several named implementations (a targets file) and print the
+    /// requirement × implementation table: pass / fail / non-strict / expected (baseline) / not run.
+    #[command(
+        after_help = "Example:\n  conform matrix --targets targets.yaml cases/sinch --html out/matrix.html --markdown out/matrix.md\n\ntargets.yaml:\n  targets:\n    - {name: reference, base_url: embedded}\n    - name: sandbox\n      base_url: https://sandbox.example.com\n      vars: {sinch_token: \"…\", service_plan_id: abc}\n      exclude_tags: [legacy]\n      baseline: sandbox-baseline.yaml\n\nExit codes:\n  0  no target fails a requirement its baseline does not expect\n  1  some target does\n  2  wrong input: case files, the targets file, a baseline, a selection that matches nothing\n  4  conform could not work (embedded server, runtime, a report)"
+    )]
+    Matrix(crate::gate_cli::MatrixArgs),
 }
 
 #[derive(Debug, Args)]
@@ -171,6 +190,14 @@ pub struct RunArgs {
     /// Write a report, `FORMAT=PATH` with FORMAT junit, json or html (repeatable).
     #[arg(long = "report", value_name = "FORMAT=PATH", value_parser = parse_report)]
     pub reports: Vec<(conform::report::ReportFormat, PathBuf)>,
+    /// A baseline of known deviations (`conform baseline write`): a listed failure is expected (XFAIL) and does
+    /// not fail the gate; a listed case that passes now is reported as unexpectedly passing. An entry naming
+    /// no loaded case is an input error (exit 2).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// With --baseline: a listed case that passes now (the baseline is out of date) fails the gate.
+    #[arg(long, requires = "baseline")]
+    pub strict_baseline: bool,
     /// Print what would run (shard and filters applied) and exit.
     #[arg(long, alias = "dry-run")]
     pub list: bool,
@@ -259,7 +286,7 @@ impl Args for ServeSettings {
     }
 }
 
-fn parse_var(s: &str) -> Result<(String, String), String> {
+pub(crate) fn parse_var(s: &str) -> Result<(String, String), String> {
     let (name, value) = s.split_once('=').ok_or_else(|| format!("`{s}` is not NAME=VALUE"))?;
     if name.is_empty() {
         return Err(format!("`{s}` has no variable name"));
@@ -267,7 +294,7 @@ fn parse_var(s: &str) -> Result<(String, String), String> {
     Ok((name.to_string(), value.to_string()))
 }
 
-fn parse_base_url(s: &str) -> Result<String, String> {
+pub(crate) fn parse_base_url(s: &str) -> Result<String, String> {
     let url =
         reqwest::Url::parse(s).map_err(|e| format!("`{s}` is not a URL ({e}); write e.g. http://127.0.0.1:8080"))?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
@@ -279,7 +306,7 @@ fn parse_base_url(s: &str) -> Result<String, String> {
     Ok(s.trim_end_matches('/').to_string())
 }
 
-fn parse_seconds(s: &str) -> Result<Duration, String> {
+pub(crate) fn parse_seconds(s: &str) -> Result<Duration, String> {
     let secs: f64 = s.trim_end_matches('s').parse().map_err(|_| format!("`{s}` is not a number of seconds"))?;
     if !(secs > 0.0 && secs.is_finite()) {
         return Err(format!("`{s}`: the timeout must be positive"));
@@ -312,7 +339,7 @@ fn parse_size(s: &str) -> Result<u64, String> {
     }
 }
 
-fn parse_report(s: &str) -> Result<(conform::report::ReportFormat, PathBuf), String> {
+pub(crate) fn parse_report(s: &str) -> Result<(conform::report::ReportFormat, PathBuf), String> {
     let (format, path) =
         s.split_once('=').ok_or_else(|| format!("`{s}` is not FORMAT=PATH (e.g. junit=out/junit.xml)"))?;
     let format = format.parse().map_err(|e| format!("{e}"))?;

@@ -55,6 +55,10 @@ pub fn run(args: RunArgs) -> Exit {
         }
     }
     let plan = project.plan(&selection);
+    let baseline = match crate::gate_commands::load_baseline(args.baseline.as_deref(), &project) {
+        Ok(b) => b,
+        Err(code) => return code,
+    };
     if args.list {
         for &at in &plan {
             println!("{}", project.case(at).1.id);
@@ -110,7 +114,10 @@ pub fn run(args: RunArgs) -> Exit {
         capabilities: args.capability.iter().cloned().collect(),
     };
     let runner = match Runner::new(Arc::new(project), config) {
-        Ok(r) => r,
+        Ok(r) => match baseline {
+            Some(b) => r.with_baseline(b),
+            None => r,
+        },
         Err(e) => {
             eprintln!("error: {e}");
             return Exit::Internal;
@@ -144,6 +151,7 @@ pub fn run(args: RunArgs) -> Exit {
     let coverage = coverage::compute(&runner.project().suites, &result.cases);
     let mut stdout = std::io::stdout().lock();
     let _ = console::write_non_strict(&result, color, &mut stdout);
+    let _ = conform::report::baseline::write_baseline(&result, color, &mut stdout);
     let _ = console::write_failures(&result, color, &mut stdout);
     let _ = summary::write_summary(&result, &coverage, &mut stdout, color);
     if github::enabled() {
@@ -171,6 +179,9 @@ pub fn run(args: RunArgs) -> Exit {
     }
     match Exit::of_run(&result) {
         Exit::Passed if report_failed => Exit::Internal,
+        Exit::Passed if args.strict_baseline && conform::report::baseline::has_unexpected_passes(&result) => {
+            Exit::Failed
+        }
         exit => exit,
     }
 }

@@ -3,6 +3,7 @@
 pub mod case;
 pub mod check;
 pub mod excerpt;
+pub mod gate;
 pub mod harness;
 pub mod http;
 pub mod project;

@@ -3,6 +3,8 @@
 mod cli;
 mod commands;
 mod exit;
+mod gate_cli;
+mod gate_commands;
 
 use std::process::ExitCode;
 
@@ -16,5 +18,8 @@ fn main() -> ExitCode {
         cli::Command::Validate(args) => commands::validate(args).into(),
         cli::Command::Coverage(args) => commands::coverage(args).into(),
         cli::Command::Serve(args) => commands::serve(args).into(),
+        cli::Command::Baseline(command) => gate_commands::baseline(command).into(),
+        cli::Command::Diff(args) => gate_commands::diff(args).into(),
+        cli::Command::Matrix(args) => gate_commands::matrix(args).into(),
     }
 }

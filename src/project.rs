@@ -50,6 +50,13 @@ impl ProjectSource {
         self.with_env_from(std::env::vars())
     }
 
+    /// Reads variables from this process's environment under another prefix (`CONFORM_CANDIDATE_VAR_*` for one
+    /// side of `conform diff`); they override `CONFORM_VAR_*` read before.
+    pub fn with_env_prefixed(mut self, prefix: &str) -> Self {
+        self.env_vars.extend(std::env::vars().filter_map(|(k, v)| k.strip_prefix(prefix).map(|n| (n.to_string(), v))));
+        self
+    }
+
     /// Takes the `CONFORM_VAR_*` entries of an environment given as (name, value) pairs.
     pub(crate) fn with_env_from(mut self, env: impl IntoIterator<Item = (String, String)>) -> Self {
         self.env_vars

@@ -69,6 +69,23 @@ pub struct CaseResult {
     pub steps: Vec<StepResult>,
     /// With `--repeat`: the outcome of each run, first run first; empty otherwise.
     pub runs: Vec<Outcome>,
+    /// How the case stands against a baseline of known deviations (`run --baseline`); none without one.
+    pub baseline: Option<BaselineMark>,
+}
+
+/// A case listed in a baseline of known deviations (`conform run --baseline FILE`), as it fared in this run.
+/// The outcome stays what the implementation did; the mark says what the gate makes of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "mark")]
+pub enum BaselineMark {
+    /// Deviates at the level the baseline lists (XFAIL): does not fail the gate.
+    Expected { level: Level, reason: Option<String>, link: Option<String> },
+    /// Listed, but passes now, or deviates only at `should` where the baseline lists `must` (XPASS): the
+    /// baseline is out of date. Fails the gate only with `--strict-baseline`.
+    UnexpectedlyPassing { listed: Level },
+    /// Deviates beyond the listing: fails a `must` expectation where the baseline lists `should`, or an
+    /// expectation the entry does not list. Fails the gate as any failure.
+    Worse { listed: Level },
 }
 
 /// Every free-text field: where a request line, an error or an echoed body may carry a secret.
@@ -79,11 +96,16 @@ impl Mask for CaseResult {
         }
         self.description.mask(masker);
         self.skip_reason.mask(masker);
+        if let Some(BaselineMark::Expected { reason, link, .. }) = &mut self.baseline {
+            reason.mask(masker);
+            link.mask(masker);
+        }
         for step in &mut self.steps {
             step.name.mask(masker);
             step.request.mask(masker);
             step.error.mask(masker);
             step.curl.mask(masker);
+            step.response.mask(masker);
             let earlier = step.retry.iter_mut().flat_map(|r| &mut r.earlier).flat_map(|a| &mut a.failures);
             for f in step.failures.iter_mut().chain(earlier) {
                 f.message.mask(masker);
@@ -120,6 +142,7 @@ impl CaseResult {
             duration,
             steps,
             runs: Vec::new(),
+            baseline: None,
         }
     }
 
@@ -155,6 +178,31 @@ impl CaseResult {
         CaseResult::of(case, Outcome::Errored, Duration::ZERO, vec![step])
     }
 
+    /// Whether the case lets a gate pass: its outcome does, or a baseline lists its deviation.
+    pub fn passes_gate(&self) -> bool {
+        match self.baseline {
+            Some(BaselineMark::Expected { .. } | BaselineMark::UnexpectedlyPassing { .. }) => true,
+            Some(BaselineMark::Worse { .. }) => false,
+            None => self.outcome.passes_gate(),
+        }
+    }
+
+    /// How far the implementation deviated: `must` when a step failed or errored, `should` when only
+    /// `should` expectations differed (whatever `--strict` made of the case), none when it passed.
+    /// A case that errored or was skipped as a whole has no deviation to compare.
+    pub fn deviation(&self) -> Option<Level> {
+        match self.outcome {
+            Outcome::Passed | Outcome::Errored | Outcome::Skipped => None,
+            Outcome::NonStrict | Outcome::Failed | Outcome::Flaky => {
+                if self.steps.iter().any(|s| matches!(s.outcome, Outcome::Failed | Outcome::Errored)) {
+                    Some(Level::Must)
+                } else {
+                    Some(Level::Should)
+                }
+            }
+        }
+    }
+
     /// The failures and errors of every step, for one-line summaries.
     pub fn problems(&self) -> impl Iterator<Item = (&StepResult, &str)> {
         self.steps.iter().flat_map(|s| {
@@ -185,6 +233,10 @@ pub struct StepResult {
     pub attempts: u32,
     /// Pages fetched by a paginated step.
     pub pages: u32,
+    /// The normalised response (status, the suite's snapshot headers, body; a paginated step's items under
+    /// its items pointer), kept only when a differential run asks for it (`Runner::recording_responses`).
+    #[serde(skip)]
+    pub response: Option<serde_json::Value>,
     /// A step with `retry:` (tried again until its expectations held): every try. The step's own fields are
     /// those of the last try.
     pub retry: Option<RetryRecord>,
@@ -227,6 +279,7 @@ impl StepResult {
             attempts: 0,
             pages: 0,
             retry: None,
+            response: None,
         }
     }
 
@@ -247,6 +300,7 @@ impl StepResult {
             attempts: 0,
             pages: 0,
             retry: None,
+            response: None,
         }
     }
 }

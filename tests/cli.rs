@@ -110,7 +110,7 @@ fn validate_accepts_the_bundled_cases() {
 
 #[test]
 fn every_subcommand_help_shows_an_example() {
-    for sub in ["run", "list", "validate", "coverage", "serve"] {
+    for sub in ["run", "list", "validate", "coverage", "serve", "baseline", "diff", "matrix"] {
         let stdout = ok(&[sub, "--help"]);
         assert!(stdout.contains("Example"), "`conform {sub} --help` has no example:\n{stdout}");
         assert!(stdout.contains(&format!("conform {sub}")), "the example uses `conform {sub}`:\n{stdout}");

@@ -69,9 +69,28 @@ fn the_case_format_examples_load_and_pass() {
 #[test]
 fn the_readme_example_passes() {
     let blocks = yaml_blocks("README.md");
-    assert_eq!(blocks.len(), 1);
+    assert_eq!(blocks.len(), 3, "a case, a baseline and a targets file");
+    let case = blocks.iter().find(|b| b.starts_with("cases:")).expect("the README's case");
     let suite = std::fs::read_to_string("cases/sinch/suite.yaml").unwrap();
-    let dir = sinch_suite("readme", &suite, &[("readme.yaml", blocks[0].clone())]);
+    let dir = sinch_suite("readme", &suite, &[("readme.yaml", case.clone())]);
     let (code, out) = conform(&["run", dir.to_str().unwrap(), "--no-snapshots"]);
     assert_eq!(code, Some(0), "the README's case fails against the reference server:\n{out}");
+}
+
+#[test]
+fn the_readme_baseline_and_targets_examples_load() {
+    let blocks = yaml_blocks("README.md");
+    let baseline = blocks.iter().find(|b| b.starts_with("deviations:")).expect("the README's baseline");
+    let loaded = conform::gate::baseline::Baseline::parse(std::path::Path::new("README.md"), baseline).unwrap();
+    assert_eq!(loaded.entries.len(), 1);
+    assert!(loaded.entries[0].reason.is_some() && loaded.entries[0].link.is_some());
+    let targets = blocks.iter().find(|b| b.contains("targets:")).expect("the README's targets file");
+    let dir = std::env::temp_dir().join(format!("conform-readme-targets-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("targets.yaml");
+    std::fs::write(&path, targets).unwrap();
+    let loaded = conform::gate::matrix::load_targets(&path).unwrap();
+    assert_eq!(loaded.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(), ["reference", "sandbox"]);
+    assert_eq!(loaded[1].baseline.as_deref(), Some(dir.join("sandbox-baseline.yaml").as_path()));
+    let _ = std::fs::remove_dir_all(&dir);
 }

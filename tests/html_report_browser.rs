@@ -281,3 +281,58 @@ fn one_run_writes_three_reports_that_agree() {
     }
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The conformance matrix page (`conform matrix --html`) as a browser renders it: every cell of the JSON
+/// matrix is in the DOM with its target, requirement and verdict, and the page logs nothing.
+#[test]
+fn matrix_page_renders_every_cell() {
+    use conform::gate::matrix;
+    use conform::secrets::{Masked, Masker};
+    let Some(browser) = chromium() else { return };
+    let run = results::run();
+    let clean: Vec<_> = run
+        .cases
+        .iter()
+        .cloned()
+        .map(|mut c| {
+            c.outcome = conform::results::Outcome::Passed;
+            c.steps.iter_mut().for_each(|s| s.outcome = conform::results::Outcome::Passed);
+            c
+        })
+        .collect();
+    let table = matrix::build(
+        &results::suites(),
+        &[("clean".into(), "http://a".into(), clean), ("broken".into(), "http://b".into(), run.cases.clone())],
+    );
+    let table = Masked::new(table, &Masker::default());
+    let dir = temp_dir("matrix");
+    let page = dir.join("matrix.html");
+    let mut html = Vec::new();
+    conform::report::matrix::write_html(&table, &mut html).unwrap();
+    std::fs::write(&page, html).unwrap();
+    let mut json = Vec::new();
+    conform::report::matrix::write_json(&table, &mut json).unwrap();
+    let json: Value = serde_json::from_slice(&json).unwrap();
+
+    let output = run_browser(&browser, &page, &["--dump-dom".into()]);
+    let dom = output.stdout;
+    assert!(dom.contains("id=\"matrix\""), "no matrix in the rendered DOM:\n{dom}");
+    let rows = json["rows"].as_array().unwrap();
+    assert!(!rows.is_empty());
+    let mut fails = 0;
+    for row in rows {
+        for (i, target) in ["clean", "broken"].iter().enumerate() {
+            let word = row["cells"][i].as_str().unwrap();
+            fails += usize::from(word == "fail");
+            let cell = format!(
+                "data-target=\"{target}\" data-requirement=\"{}\" data-cell=\"{word}\">{word}</td>",
+                row["requirement"].as_str().unwrap()
+            );
+            assert!(dom.contains(&cell), "{cell} is not rendered");
+        }
+        assert_ne!(row["cells"][0], "fail", "the clean column fails nothing");
+    }
+    assert!(fails > 0, "the broken column fails something");
+    assert!(console_lines(&output.stderr).is_empty(), "{}", output.stderr);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -98,7 +98,7 @@ fn json_report_content() {
     let report = json_report(&run());
     assert_eq!(
         report["summary"],
-        serde_json::json!({"total": 6, "passed": 3, "non_strict": 0, "failed": 1, "errored": 1, "skipped": 1, "flaky": 0})
+        serde_json::json!({"total": 6, "passed": 3, "non_strict": 0, "failed": 1, "errored": 1, "skipped": 1, "flaky": 0, "expected": 0, "unexpectedly_passing": 0})
     );
     assert_eq!(report["base_url"], "http://127.0.0.1:9");
     assert_eq!(report["duration_ms"], 4321.0);

@@ -106,6 +106,33 @@ pub(crate) fn document(response: &Response, headers: &[String]) -> Value {
     })
 }
 
+/// The normalised result of a paginated step: the last status and every page's items together, placed in
+/// the body under the items pointer (`/groups` → `{"groups": […]}`), so the suite's redactions apply to them.
+pub(crate) fn paginated_document(status: Option<u16>, items_pointer: &str, items: Value) -> Value {
+    let body = items_pointer
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .rev()
+        .fold(items, |inner, key| serde_json::json!({ key.replace("~1", "/").replace("~0", "~"): inner }));
+    serde_json::json!({ "status": status, "headers": {}, "body": body })
+}
+
+/// Replaces `from` by `to` inside every string (and key) of `value`.
+pub(crate) fn replace_text(value: &mut Value, from: &str, to: &str) {
+    match value {
+        Value::String(s) if s.contains(from) => *s = s.replace(from, to),
+        Value::Array(items) => items.iter_mut().for_each(|v| replace_text(v, from, to)),
+        Value::Object(map) => {
+            let entries: Vec<(String, Value)> = std::mem::take(map).into_iter().collect();
+            for (key, mut v) in entries {
+                replace_text(&mut v, from, to);
+                map.insert(key.replace(from, to), v);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// The snapshot file name of a case's step: `groups__create__02-rename`, from the case file, the case, and
 /// the step's position and name made file-name-safe.
 pub(crate) fn name(case: &CaseId, step_name: &str, index: usize) -> String {

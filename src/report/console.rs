@@ -61,7 +61,7 @@ impl ConsoleProgress {
                 }
             }
             RunEvent::CaseFinished(result) => {
-                if !result.outcome.passes_gate() {
+                if !result.passes_gate() {
                     let mut failed = self.failed.lock().unwrap_or_else(|e| e.into_inner());
                     *failed += 1;
                     if let Some(bar) = &self.bar {
@@ -95,7 +95,7 @@ impl ConsoleProgress {
     }
 }
 
-fn style(color: bool, s: Style) -> Style {
+pub(crate) fn style(color: bool, s: Style) -> Style {
     if color { s.force_styling(true) } else { s.force_styling(false) }
 }
 
@@ -114,7 +114,8 @@ fn outcome_label(outcome: Outcome, color: bool) -> String {
 /// `PASS  sinch::groups::create (123 ms)`
 fn case_line(result: &CaseResult, color: bool) -> String {
     let reason = result.skip_reason.as_deref().map(|r| format!(" — {r}")).unwrap_or_default();
-    format!("{} {} ({} ms){reason}", outcome_label(result.outcome, color), result.id, result.duration.as_millis())
+    let label = super::baseline::mark_label(result, color).unwrap_or_else(|| outcome_label(result.outcome, color));
+    format!("{label} {} ({} ms){reason}", result.id, result.duration.as_millis())
 }
 
 fn step_line(step: &StepResult, color: bool) -> String {
@@ -209,8 +210,12 @@ pub(crate) fn colour_diff(diff: &str, color: bool) -> String {
 
 /// Writes every failed case's report.
 pub fn write_failures(run: &Masked<RunResult>, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
-    let failed: Vec<&CaseResult> =
-        run.cases.iter().filter(|r| matches!(r.outcome, Outcome::Failed | Outcome::Errored | Outcome::Flaky)).collect();
+    // A failure a baseline expects is listed with the baseline's results instead.
+    let failed: Vec<&CaseResult> = run
+        .cases
+        .iter()
+        .filter(|r| matches!(r.outcome, Outcome::Failed | Outcome::Errored | Outcome::Flaky) && !r.passes_gate())
+        .collect();
     if failed.is_empty() {
         return Ok(());
     }
@@ -223,7 +228,8 @@ pub fn write_failures(run: &Masked<RunResult>, color: bool, out: &mut dyn Write)
 
 /// Writes every non-strict case's report: the contract held, these `should` expectations did not.
 pub fn write_non_strict(run: &Masked<RunResult>, color: bool, out: &mut dyn Write) -> std::io::Result<()> {
-    let cases: Vec<&CaseResult> = run.cases.iter().filter(|r| r.outcome == Outcome::NonStrict).collect();
+    let cases: Vec<&CaseResult> =
+        run.cases.iter().filter(|r| r.outcome == Outcome::NonStrict && !super::baseline::is_expected(r)).collect();
     if cases.is_empty() {
         return Ok(());
     }

@@ -96,6 +96,7 @@ fn header(out: &mut dyn Write, run: &RunResult, total: &Tally, verdict: &str) ->
     .into_iter()
     .chain(flaky)
     .chain([("total", total.total)])
+    .chain(super::baseline::html_counts(total))
     {
         let zero = if n == 0 { " zero" } else { "" };
         writeln!(
@@ -138,13 +139,15 @@ fn failures(out: &mut dyn Write, run: &RunResult) -> io::Result<()> {
         let kind = outcome_word(case.outcome);
         writeln!(
             out,
-            "<article class=\"problem {kind}\" id=\"problem-{}\" data-case=\"{}\" data-outcome=\"{kind}\">",
+            "<article class=\"problem {kind}\" id=\"problem-{}\" data-case=\"{}\" data-outcome=\"{kind}\"{}>",
             anchor(&case.id.to_string()),
-            esc(&case.id.to_string())
+            esc(&case.id.to_string()),
+            super::baseline::html_data(case)
         )?;
         writeln!(
             out,
-            "<h3><span class=\"badge {kind}\">{kind}</span> <a href=\"#case-{}\">{}</a></h3>",
+            "<h3><span class=\"badge {kind}\">{kind}</span>{} <a href=\"#case-{}\">{}</a></h3>",
+            super::baseline::html_badge(case),
             anchor(&case.id.to_string()),
             esc(&case.id.to_string())
         )?;
@@ -405,9 +408,11 @@ fn cases_table(out: &mut dyn Write, suite: &SuiteCases<'_>) -> io::Result<()> {
             if retried > 1 { format!(" <span class=\"tag\">{retried} attempts</span>") } else { String::new() };
         writeln!(
             out,
-            "<tr id=\"case-{}\" class=\"case {outcome}\" data-outcome=\"{outcome}\"><td><span class=\"badge {outcome}\">{outcome}</span></td>\
+            "<tr id=\"case-{}\" class=\"case {outcome}\" data-outcome=\"{outcome}\"{}><td><span class=\"badge {outcome}\">{outcome}</span>{}</td>\
              <td><code>{}</code>{retried}{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>",
             anchor(&id),
+            super::baseline::html_data(case),
+            super::baseline::html_badge(case),
             esc(&id),
             case.description
                 .as_deref()
@@ -533,6 +538,7 @@ tr.req.failed td{background:var(--fail-bg)}tr.case.failed td{background:var(--fa
 .badge.uncheckable{color:var(--none);background:var(--bg);border:1px dotted var(--none)}
 ul.case-list{list-style:none;margin:0;padding:0}ul.case-list li{white-space:nowrap;font-family:ui-monospace,monospace;font-size:13px}
 .dot{display:inline-block;width:8px;height:8px;border-radius:50%;margin-right:6px;background:var(--none)}
+.badge.xfail{color:var(--skip);background:var(--skip-bg);border-color:var(--skip)}.badge.xpass{color:var(--err);background:var(--err-bg);border-color:var(--err)}.badge.worse{color:var(--fail);background:var(--fail-bg);border-color:var(--fail)}
 .dot.passed{background:var(--pass)}.dot.failed{background:var(--fail)}.dot.errored{background:var(--err)}.dot.skipped{background:var(--skip)}.dot.non-strict{background:var(--skip)}
 .none{color:var(--muted)}
 details.cases summary{cursor:pointer}details.cases summary h3{display:inline-block;margin:16px 0 4px}

@@ -11,7 +11,8 @@ use super::coverage::SuiteCoverage;
 use super::tally::{Tally, by_suite, millis};
 use crate::case::{Level, Location};
 use crate::results::{
-    CaseResult, Failure, FailureKind, Outcome, Phase, RetryRecord, RunResult, SnapshotOutcome, StepResult,
+    BaselineMark, CaseResult, Failure, FailureKind, Outcome, Phase, RetryRecord, RunResult, SnapshotOutcome,
+    StepResult,
 };
 use crate::secrets::Masked;
 
@@ -89,6 +90,8 @@ struct JsonCase<'a> {
     tags: &'a [String],
     requirements: &'a [String],
     result: Outcome,
+    /// What a baseline of known deviations makes of the result (`run --baseline`); null without one.
+    baseline: Option<&'a BaselineMark>,
     duration_ms: f64,
     /// The first failure or error, for one-line displays.
     message: Option<&'a str>,
@@ -109,6 +112,7 @@ impl<'a> From<&'a CaseResult> for JsonCase<'a> {
             tags: &c.tags,
             requirements: &c.requirements,
             result: c.outcome,
+            baseline: c.baseline.as_ref(),
             duration_ms: millis(c.duration),
             message: super::tally::first_problem(c),
             runs: &c.runs,

@@ -8,7 +8,7 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 use super::tally::{self, by_suite};
 use crate::results::RunResult;
-use crate::results::{CaseResult, Outcome, Phase, SnapshotOutcome, StepResult};
+use crate::results::{BaselineMark, CaseResult, Outcome, Phase, SnapshotOutcome, StepResult};
 use crate::secrets::Masked;
 
 /// Writes `run` as one JUnit XML document.
@@ -29,7 +29,47 @@ pub(crate) fn write_junit(run: &Masked<RunResult>, out: &mut dyn Write) -> io::R
 }
 
 fn test_case(case: &CaseResult) -> TestCase {
-    let status = match case.outcome {
+    let status = match (case.outcome, &case.baseline) {
+        // As pytest writes an xfail: skipped, with what was expected and why.
+        (_, Some(BaselineMark::Expected { level, reason, .. })) => {
+            let mut status = TestCaseStatus::skipped();
+            let why = reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
+            let first = tally::first_problem(case).map(first_line).unwrap_or("");
+            status.set_message(format!("expected failure at {} (baseline){why} — {first}", level.name()));
+            status.set_description(problem_text(case));
+            status
+        }
+        // The baseline tolerates it, whatever --strict made of it; the note below says it is out of date.
+        (_, Some(BaselineMark::UnexpectedlyPassing { .. })) => TestCaseStatus::success(),
+        (outcome, _) => outcome_status(case, outcome),
+    };
+    let mut test_case = TestCase::new(case.id.name.as_str(), status);
+    test_case.set_classname(format!("{}.{}", case.id.suite, case.id.file.replace('/', ".")));
+    test_case.set_time(case.duration);
+    let mut notes = retry_notes(case);
+    match &case.baseline {
+        Some(BaselineMark::UnexpectedlyPassing { listed }) => notes.push_str(&format!(
+            "UNEXPECTEDLY PASSING: the baseline lists this case at {}; remove or update the entry\n",
+            listed.name()
+        )),
+        Some(BaselineMark::Worse { listed }) => notes.push_str(&format!(
+            "WORSE THAN THE BASELINE: listed at {}, now failing beyond the listed level or expectations\n",
+            listed.name()
+        )),
+        _ => {}
+    }
+    if case.outcome == Outcome::NonStrict && case.baseline.is_none() {
+        // JUnit has no such verdict: the case passes, and what differed from the `should` level is its output.
+        notes.push_str(&format!("NON-STRICT: only `should` expectations differ\n{}", problem_text(case)));
+    }
+    if !notes.is_empty() {
+        test_case.set_system_out(notes);
+    }
+    test_case
+}
+
+fn outcome_status(case: &CaseResult, outcome: Outcome) -> TestCaseStatus {
+    match outcome {
         // Non-strict passes the gate; what differed is in the case's output.
         Outcome::Passed | Outcome::NonStrict => TestCaseStatus::success(),
         Outcome::Skipped => {
@@ -62,19 +102,7 @@ fn test_case(case: &CaseResult) -> TestCase {
             status.set_description(problem_text(case));
             status
         }
-    };
-    let mut test_case = TestCase::new(case.id.name.as_str(), status);
-    test_case.set_classname(format!("{}.{}", case.id.suite, case.id.file.replace('/', ".")));
-    test_case.set_time(case.duration);
-    let mut notes = retry_notes(case);
-    if case.outcome == Outcome::NonStrict {
-        // JUnit has no such verdict: the case passes, and what differed from the `should` level is its output.
-        notes.push_str(&format!("NON-STRICT: only `should` expectations differ\n{}", problem_text(case)));
     }
-    if !notes.is_empty() {
-        test_case.set_system_out(notes);
-    }
-    test_case
 }
 
 /// The lowercase serde name of a unit enum variant (`status`, `body`).

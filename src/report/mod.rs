@@ -2,13 +2,16 @@
 //!
 //! Every reporter is a function of a finished [`RunResult`](crate::results::RunResult) written against `io::Write`, so tests capture it.
 
+pub mod baseline;
 pub mod console;
 pub mod coverage;
+pub mod diff;
 pub(crate) mod format;
 pub mod github;
 pub(crate) mod html;
 pub(crate) mod json;
 pub(crate) mod junit;
+pub mod matrix;
 pub mod summary;
 pub(crate) mod tally;
 

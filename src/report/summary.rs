@@ -40,11 +40,12 @@ pub fn write_summary(
         // Flaky cases (`--repeat`) likewise.
         let flaky = if t.flaky > 0 { format!(", {}", paint(t.flaky, "flaky", &red)) } else { String::new() };
         format!(
-            "{}{non_strict}, {}{flaky}, {}, {}",
+            "{}{non_strict}, {}{flaky}, {}, {}{}",
             paint(t.passed, "passed", &green),
             paint(t.failed, "failed", &red),
             paint(t.errored, "errored", &magenta),
-            paint(t.skipped, "skipped", &yellow)
+            paint(t.skipped, "skipped", &yellow),
+            super::baseline::counts_phrase(t)
         )
     };
 
@@ -89,7 +90,12 @@ pub fn write_summary(
         );
         yellow.apply_to(text)
     } else if bad == 0 {
-        green.apply_to(format!("ok: {} of {} cases passed", total.passed, total.total))
+        green.apply_to(format!(
+            "ok: {} of {} cases passed{}",
+            total.passed,
+            total.total,
+            super::baseline::counts_phrase(&total)
+        ))
     } else {
         let flaky = if total.flaky > 0 { format!(", {} flaky", total.flaky) } else { String::new() };
         red.apply_to(format!(

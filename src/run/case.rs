@@ -24,6 +24,8 @@ pub(super) struct CaseContext<'a> {
     pub(crate) suite: &'a Suite,
     pub(crate) case: &'a Case,
     pub(crate) masker: &'a Masker,
+    /// Keep each step's normalised response in its result (differential runs).
+    pub(crate) record_responses: bool,
 }
 
 pub(super) async fn run_case(runner: &Runner, at: CaseRef, masker: &Masker) -> Masked<CaseResult> {
@@ -62,6 +64,7 @@ pub(super) async fn run_case(runner: &Runner, at: CaseRef, masker: &Masker) -> M
         suite,
         case,
         masker,
+        record_responses: runner.record_responses,
     };
     let mut steps = Vec::new();
     if setup_error.is_none() {
@@ -91,6 +94,12 @@ pub(super) async fn run_case(runner: &Runner, at: CaseRef, masker: &Masker) -> M
         };
     if let Some(e) = setup_error {
         steps.insert(0, StepResult::setup_error(case, e));
+    }
+    // Names made from the case's run id differ between any two runs: compared responses show the id's place.
+    if let (true, Some(Value::String(run_id))) = (runner.record_responses, vars.get("run_id")) {
+        for response in steps.iter_mut().filter_map(|s| s.response.as_mut()) {
+            crate::check::snapshot::replace_text(response, run_id, "<run_id>");
+        }
     }
     Masked::new(CaseResult::of(case, outcome, started.elapsed(), steps), masker)
 }

@@ -11,6 +11,7 @@ use super::transport::RenderedRequest;
 use crate::case::vars::Vars;
 use crate::case::{Level, Paginate, Step};
 use crate::check;
+use crate::check::snapshot;
 use crate::results::{Failure, StepResult};
 
 /// How a walk over pages ended.
@@ -48,6 +49,9 @@ pub(super) async fn paginated(
         }
     }
     result.failures.extend(check::items(&step.expect, &collected, result.pages, &step.location, vars)?);
+    if ctx.record_responses {
+        result.response = Some(snapshot::paginated_document(result.status, &paginate.items, collected));
+    }
     Ok(())
 }
 

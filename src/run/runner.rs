@@ -12,6 +12,7 @@ use super::case::{run_case, suite_vars, unmet_needs};
 use super::config::RunConfig;
 use super::transport::Transport;
 use crate::case::vars::{Generators, to_text};
+use crate::gate::baseline::Baseline;
 use crate::project::Project;
 use crate::results::{CaseResult, RunEvent, RunResult};
 use crate::secrets::{Masked, Masker, is_secret_name};
@@ -30,6 +31,10 @@ pub struct Runner {
     pub(super) config: RunConfig,
     pub(super) generators: Arc<Generators>,
     masker: Masker,
+    /// Known deviations (`--baseline`): marks each result before anyone (progress, `--fail-fast`) sees it.
+    baseline: Option<Arc<Baseline>>,
+    /// Keep each step's normalised response in the results, for `conform diff`.
+    pub(super) record_responses: bool,
 }
 
 impl Runner {
@@ -38,7 +43,20 @@ impl Runner {
             Transport::new(config.timeout, config.max_body_size).map_err(|e| RunError::Client(e.to_string()))?;
         let generators = Arc::new(Generators::new());
         let masker = run_masker(&project, &config, &generators);
-        Ok(Self { transport, project, config, generators, masker })
+        Ok(Self { transport, project, config, generators, masker, baseline: None, record_responses: false })
+    }
+
+    /// Marks the results of the cases `baseline` lists as expected, unexpectedly passing or worse.
+    pub fn with_baseline(mut self, baseline: Arc<Baseline>) -> Self {
+        self.baseline = Some(baseline);
+        self
+    }
+
+    /// Keeps each step's normalised response in its result (`StepResult::response`), for comparing two
+    /// implementations. Off by default: a run keeps no bodies.
+    pub fn recording_responses(mut self) -> Self {
+        self.record_responses = true;
+        self
     }
 
     pub fn project(&self) -> &Project {
@@ -70,7 +88,12 @@ impl Runner {
     /// Runs one case: its steps in order until one fails, then every cleanup step. Once the target has
     /// stopped answering, a case errs at once with the reason.
     pub async fn run_case(&self, at: CaseRef) -> Masked<CaseResult> {
-        run_case(self, at, &self.masker).await
+        let result = run_case(self, at, &self.masker).await;
+        match &self.baseline {
+            // The mark adds the baseline's own reason and link, masked like the rest.
+            Some(baseline) => Masked::new(baseline.mark(result.into_inner()), &self.masker),
+            None => result,
+        }
     }
 
     /// Runs `plan` with up to `jobs` cases at once; results come back in plan order.
@@ -90,7 +113,7 @@ impl Runner {
                 } else {
                     on_event(RunEvent::CaseStarted(case));
                     let r = self.run_case(at).await;
-                    if self.config.fail_fast && !r.outcome.passes_gate() {
+                    if self.config.fail_fast && !r.passes_gate() {
                         stop.store(true, Ordering::Relaxed);
                     }
                     r

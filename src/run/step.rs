@@ -121,6 +121,9 @@ async fn single(
     result.status = Some(response.status);
     capture(step, &response, vars, result);
     result.failures.extend(check::expect(&step.expect, &step.location, &response, vars, ctx.schemas)?);
+    if ctx.record_responses {
+        result.response = Some(snapshot::document(&response, &ctx.suite.snapshot.headers));
+    }
     Ok(response)
 }
 

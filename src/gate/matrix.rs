@@ -1,0 +1,209 @@
+//! The conformance matrix: one selection of cases run against several named implementations, summarised as a
+//! requirement × implementation table — the "can I use" table of an API. The targets file and the table are
+//! here (pure); running is the CLI's, writing is `report::matrix`'s.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::case::{Level, Suite};
+use crate::report::coverage;
+use crate::results::{BaselineMark, CaseResult, Outcome};
+
+/// One implementation in a targets file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetSpec {
+    /// The column's name, e.g. `sandbox`.
+    pub name: String,
+    /// A URL, or `embedded` for the embedded reference server.
+    pub base_url: String,
+    /// Variables and credentials for this target only (secret-looking names are masked).
+    #[serde(default)]
+    pub vars: BTreeMap<String, String>,
+    /// Capabilities this implementation lacks, as case tags to leave out (e.g. `legacy`, `seed-verbs`).
+    #[serde(default)]
+    pub exclude_tags: Vec<String>,
+    /// A baseline of known deviations for this target, relative to the targets file.
+    #[serde(default)]
+    pub baseline: Option<PathBuf>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TargetsFile {
+    targets: Vec<TargetSpec>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TargetsError {
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{}:{line}:{column}: {message}", path.display())]
+    Syntax { path: PathBuf, line: usize, column: usize, message: String },
+    #[error("{}: {message}", path.display())]
+    Invalid { path: PathBuf, message: String },
+}
+
+/// Loads a targets file; baselines are resolved against its folder.
+pub fn load_targets(path: &Path) -> Result<Vec<TargetSpec>, TargetsError> {
+    let text = std::fs::read_to_string(path).map_err(|source| TargetsError::Read { path: path.into(), source })?;
+    let file: TargetsFile = serde_yaml::from_str(&text).map_err(|e| {
+        let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+        TargetsError::Syntax { path: path.into(), line, column, message: e.to_string() }
+    })?;
+    let invalid = |message: String| TargetsError::Invalid { path: path.into(), message };
+    if file.targets.is_empty() {
+        return Err(invalid("no targets".into()));
+    }
+    let mut names = std::collections::BTreeSet::new();
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let mut targets = file.targets;
+    for t in &mut targets {
+        if !names.insert(t.name.clone()) {
+            return Err(invalid(format!("target `{}` is named twice", t.name)));
+        }
+        if t.base_url != "embedded" && !(t.base_url.starts_with("http://") || t.base_url.starts_with("https://")) {
+            return Err(invalid(format!("target `{}`: base_url must be an http(s) URL or `embedded`", t.name)));
+        }
+        t.base_url = t.base_url.trim_end_matches('/').to_string();
+        if let Some(b) = &mut t.baseline
+            && b.is_relative()
+        {
+            *b = dir.join(&*b);
+        }
+    }
+    Ok(targets)
+}
+
+/// How one implementation fares on one requirement.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Cell {
+    Pass,
+    /// Only `should` expectations differ.
+    NonStrict,
+    Fail,
+    /// Fails as its baseline lists.
+    Expected,
+    /// No case of the requirement ran on this target (skipped, excluded by its capabilities, or could not
+    /// run: an errored case says nothing about the implementation).
+    NotRun,
+}
+
+impl Cell {
+    pub fn word(self) -> &'static str {
+        match self {
+            Cell::Pass => "pass",
+            Cell::NonStrict => "non-strict",
+            Cell::Fail => "fail",
+            Cell::Expected => "expected",
+            Cell::NotRun => "not-run",
+        }
+    }
+}
+
+/// One row: a requirement and its cell per target (in target order).
+#[derive(Debug, Clone, Serialize)]
+pub struct Row {
+    pub suite: String,
+    pub requirement: String,
+    pub level: Level,
+    pub cells: Vec<Cell>,
+}
+
+/// One column's totals.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ColumnCounts {
+    pub pass: usize,
+    pub non_strict: usize,
+    pub fail: usize,
+    pub expected: usize,
+    pub not_run: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Column {
+    pub name: String,
+    pub base_url: String,
+    pub counts: ColumnCounts,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Matrix {
+    pub columns: Vec<Column>,
+    pub rows: Vec<Row>,
+}
+
+impl Matrix {
+    /// Whether some target fails a requirement its baseline does not expect.
+    pub fn any_failure(&self) -> bool {
+        self.columns.iter().any(|c| c.counts.fail > 0)
+    }
+}
+
+/// Builds the table from each target's results, rows in catalogue order, only requirements some case checks.
+pub fn build(suites: &[Suite], targets: &[(String, String, Vec<CaseResult>)]) -> Matrix {
+    let catalogue = coverage::compute(suites, &[]);
+    let mut rows = Vec::new();
+    for suite in &catalogue {
+        for req in suite.requirements.iter().filter(|r| !r.cases.is_empty()) {
+            let cells = targets.iter().map(|(_, _, cases)| cell(&req.id, cases)).collect();
+            rows.push(Row { suite: suite.suite.clone(), requirement: req.id.clone(), level: req.level, cells });
+        }
+    }
+    let columns = targets
+        .iter()
+        .enumerate()
+        .map(|(i, (name, url, _))| {
+            let mut counts = ColumnCounts::default();
+            for row in &rows {
+                match row.cells[i] {
+                    Cell::Pass => counts.pass += 1,
+                    Cell::NonStrict => counts.non_strict += 1,
+                    Cell::Fail => counts.fail += 1,
+                    Cell::Expected => counts.expected += 1,
+                    Cell::NotRun => counts.not_run += 1,
+                }
+            }
+            Column { name: name.clone(), base_url: url.clone(), counts }
+        })
+        .collect();
+    Matrix { columns, rows }
+}
+
+/// The worst of the cases naming `requirement` that ran: fail, then expected, non-strict, pass.
+fn cell(requirement: &str, cases: &[CaseResult]) -> Cell {
+    let ran: Vec<&CaseResult> = cases
+        .iter()
+        .filter(|c| c.requirements.iter().any(|r| r == requirement))
+        .filter(|c| !matches!(c.outcome, Outcome::Skipped | Outcome::Errored))
+        .collect();
+    if ran.is_empty() {
+        return Cell::NotRun;
+    }
+    let expected = |c: &CaseResult| matches!(c.baseline, Some(BaselineMark::Expected { .. }));
+    if ran.iter().any(|c| !c.passes_gate()) {
+        Cell::Fail
+    } else if ran.iter().any(|c| expected(c)) {
+        Cell::Expected
+    } else if ran.iter().any(|c| c.deviation().is_some()) {
+        Cell::NonStrict
+    } else {
+        Cell::Pass
+    }
+}
+
+/// The table holds outcomes only; a target's URL is the one free text that may carry a secret.
+impl crate::secrets::Mask for Matrix {
+    fn mask(&mut self, masker: &crate::secrets::Masker) {
+        for c in &mut self.columns {
+            c.base_url.mask(masker);
+        }
+    }
+}
