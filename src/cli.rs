@@ -118,6 +118,19 @@ pub struct RunArgs {
     /// Retry a request up to N times after a transport error (never after a failed expectation).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub retries: u32,
+    /// At most N requests per second or minute to the target, across all cases (`10/s`, `60/min`). A suite's
+    /// own published limits (`rate_limit:` in suite.yaml, e.g. Xero's 60/min and 5 in flight) hold as well
+    /// against any target but the embedded server: the stricter wins.
+    #[arg(long, value_name = "N/s|N/min")]
+    pub rate: Option<conform::case::budget::Rate>,
+    /// At most N requests waiting for an answer at once, across all cases.
+    #[arg(long, value_name = "N")]
+    pub max_in_flight: Option<std::num::NonZeroU32>,
+    /// A throttled answer (429, or 503 with Retry-After) is waited out and the same request sent again, never
+    /// counted as a failure; a case errors when its waits would add up to more than this. Seconds; defaults
+    /// to 300.
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub max_throttle_wait: Option<Duration>,
     /// Stop starting new cases after the first failure.
     #[arg(long)]
     pub fail_fast: bool,

@@ -4,12 +4,13 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
+use conform::case::budget::RateBudget;
 use conform::check::snapshot::{self, SnapshotMode};
 use conform::project::{Project, ProjectSource};
 use conform::reference::{self, ServerConfig};
 use conform::report::console::{self, ConsoleProgress, Verbosity};
 use conform::report::{coverage, github, summary, write_report};
-use conform::run::{RunConfig, Runner, default_jobs};
+use conform::run::{DEFAULT_MAX_THROTTLE_WAIT, RunConfig, Runner, default_jobs};
 use conform::target::Target;
 
 use crate::cli::{CaseArgs, ListArgs, RunArgs, ServeArgs};
@@ -89,6 +90,8 @@ pub fn run(args: RunArgs) -> Exit {
         snapshots,
         strict: args.strict,
         embedded_target: target.is_embedded(),
+        rate_budget: RateBudget { rate: args.rate, max_in_flight: args.max_in_flight },
+        max_throttle_wait: args.max_throttle_wait.unwrap_or(DEFAULT_MAX_THROTTLE_WAIT),
     };
     let runner = match Runner::new(Arc::new(project), config) {
         Ok(r) => r,
@@ -100,6 +103,9 @@ pub fn run(args: RunArgs) -> Exit {
     if verbosity > Verbosity::Quiet {
         let embedded = if target.is_embedded() { " (embedded reference server)" } else { "" };
         println!("running {} case(s) against {}{embedded}", plan.len(), runner.masker().mask(&target.base_url()));
+        if !runner.budgets().is_empty() {
+            println!("rate budget: {}", runner.budgets());
+        }
     }
     let progress = ConsoleProgress::new(plan.len(), verbosity, color);
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {

@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 use std::ops::Deref;
+use std::sync::{Arc, RwLock};
 
 /// The mask written in place of a secret.
 pub const MASK: &str = "***";
@@ -34,6 +35,27 @@ pub(crate) fn is_secret_name(name: &str) -> bool {
 pub struct Masker {
     /// Longest first, so a secret containing another is masked whole.
     secrets: Vec<String>,
+    /// Secrets the run learns as it goes (OAuth2 access and refresh tokens), shared by every clone of the run's
+    /// masker and every masker made from it with [`Masker::with`], so a token fetched mid-run is masked in all
+    /// results made after it existed.
+    learned: Arc<RwLock<Vec<String>>>,
+}
+
+/// `value` and the forms it takes inside URLs (path- and query-encoded); none when it is too short to mask.
+fn forms(value: String) -> Vec<String> {
+    if value.chars().count() < 3 {
+        return Vec::new();
+    }
+    let path = percent_encoding::utf8_percent_encode(&value, URL_PATH).to_string();
+    let query: String = form_urlencoded::byte_serialize(value.as_bytes()).collect();
+    vec![value, path, query]
+}
+
+/// Longest first, without repeats.
+fn ordered(mut secrets: Vec<String>) -> Vec<String> {
+    secrets.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+    secrets.dedup();
+    secrets
 }
 
 impl Masker {
@@ -41,35 +63,36 @@ impl Masker {
     /// Each secret is also masked in the forms it takes inside URLs (path- and query-encoded), since request
     /// lines and transport errors show encoded URLs.
     pub fn new(values: impl IntoIterator<Item = String>) -> Self {
-        let mut secrets: Vec<String> = values
-            .into_iter()
-            .filter(|v| v.chars().count() >= 3)
-            .flat_map(|v| {
-                let path = percent_encoding::utf8_percent_encode(&v, URL_PATH).to_string();
-                let query: String = form_urlencoded::byte_serialize(v.as_bytes()).collect();
-                [v, path, query]
-            })
-            .collect();
-        secrets.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-        secrets.dedup();
-        Self { secrets }
+        Self { secrets: ordered(values.into_iter().flat_map(forms).collect()), learned: Arc::default() }
     }
 
-    /// This masker plus more secret values (a case's own secret-looking variables).
+    /// This masker plus more secret values (a case's own secret-looking variables). It shares what the run
+    /// learns.
     pub(crate) fn with(&self, values: impl IntoIterator<Item = String>) -> Self {
-        Self::new(self.secrets.iter().cloned().chain(values))
+        let secrets = ordered(self.secrets.iter().cloned().chain(values.into_iter().flat_map(forms)).collect());
+        Self { secrets, learned: self.learned.clone() }
+    }
+
+    /// Adds a secret learned during the run (a fetched token) to this masker and every one sharing its run.
+    pub(crate) fn learn(&self, value: &str) {
+        let mut learned = self.learned.write().unwrap_or_else(|e| e.into_inner());
+        let all = learned.drain(..).chain(forms(value.to_string())).collect();
+        *learned = ordered(all);
     }
 
     pub(crate) fn is_empty(&self) -> bool {
-        self.secrets.is_empty()
+        self.secrets.is_empty() && self.learned.read().map_or(true, |l| l.is_empty())
     }
 
     pub fn mask<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        if !self.secrets.iter().any(|s| text.contains(s.as_str())) {
+        let learned = self.learned.read().unwrap_or_else(|e| e.into_inner());
+        // Both lists longest first; the learned tokens are masked first (they are long and random).
+        let all = || learned.iter().chain(&self.secrets);
+        if !all().any(|s| text.contains(s.as_str())) {
             return Cow::Borrowed(text);
         }
         let mut out = text.to_string();
-        for secret in &self.secrets {
+        for secret in all() {
             out = out.replace(secret.as_str(), MASK);
         }
         Cow::Owned(out)
@@ -171,6 +194,21 @@ mod tests {
         assert_eq!(masked.as_str(), "Bearer ***");
         let masked = Masked::new(serde_json::json!({"token": "s3cret"}), &masker);
         assert_eq!(*masked, serde_json::json!({"token": "***"}));
+    }
+
+    #[test]
+    fn learned_secrets_are_masked_by_every_masker_of_the_run() {
+        let run = Masker::new(["static-token".to_string()]);
+        let case = run.with(["case-secret".to_string()]);
+        assert_eq!(case.mask("fetched-token-1"), "fetched-token-1");
+        run.learn("fetched-token-1");
+        assert_eq!(case.mask("Bearer fetched-token-1, case-secret"), "Bearer ***, ***");
+        assert_eq!(run.clone().mask("a=fetched-token-1"), "a=***");
+        let empty = Masker::default();
+        assert!(empty.is_empty());
+        empty.learn("abc def");
+        assert!(!empty.is_empty());
+        assert_eq!(empty.mask("?t=abc+def"), "?t=***");
     }
 
     #[test]

@@ -168,6 +168,7 @@ fn every_fixture_folder_has_a_test() {
         "invalid-regex",
         "missing-schema",
         "several-errors",
+        "suite-limits",
         "undefined-variable",
         "unknown-generator",
         "unknown-key",
@@ -209,4 +210,21 @@ fn a_path_that_does_not_exist() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.starts_with("tests/fixtures/load-errors/no-such-folder:1:1: no such file or folder"), "{stderr}");
+}
+
+#[test]
+fn suite_rate_limit_and_oauth2_errors_point_into_suite_yaml() {
+    let stderr = check_fails("suite-limits");
+    let at = |line: usize, column: usize, message: &str| {
+        let prefix = format!("{FIXTURES}/suite-limits/suite.yaml:{line}:{column}: ");
+        assert!(
+            stderr.lines().any(|l| l.starts_with(&prefix) && l.contains(message)),
+            "expected `{prefix}…{message}` in:\n{stderr}"
+        );
+    };
+    at(5, 9, "`60/hour` is not a rate: write N/s or N/min");
+    at(6, 18, "must be at least 1");
+    at(8, 14, "`api_tokn` is not a variable of this suite");
+    at(11, 18, "undefined variable `client_secret`");
+    assert!(stderr.trim_end().ends_with("4 errors found"), "{stderr}");
 }

@@ -10,7 +10,10 @@ use serde::Serialize;
 use super::coverage::SuiteCoverage;
 use super::tally::{Tally, by_suite, millis};
 use crate::case::{Level, Location};
-use crate::results::{CaseResult, Failure, FailureKind, Outcome, Phase, RunResult, SnapshotOutcome, StepResult};
+use crate::results::{
+    CaseResult, Failure, FailureKind, Outcome, Phase, RunResult, SnapshotOutcome, StepResult, ThrottleTotals,
+    ThrottleWait,
+};
 use crate::secrets::Masked;
 
 /// The `format` field: tells a conform report from other JSON.
@@ -30,6 +33,7 @@ fn document<'a>(run: &'a RunResult, coverage: &'a [SuiteCoverage]) -> JsonReport
         .map(|s| JsonSuite {
             name: s.name,
             summary: s.tally(),
+            throttle: ThrottleTotals::of_cases(s.cases.iter().copied()),
             duration_ms: millis(s.duration()),
             coverage: coverage.iter().find(|c| c.suite == s.name),
             cases: s.cases.iter().map(|c| JsonCase::from(*c)).collect(),
@@ -40,6 +44,7 @@ fn document<'a>(run: &'a RunResult, coverage: &'a [SuiteCoverage]) -> JsonReport
         suites.push(JsonSuite {
             name: &cov.suite,
             summary: Tally::default(),
+            throttle: ThrottleTotals::default(),
             duration_ms: 0.0,
             coverage: Some(cov),
             cases: vec![],
@@ -52,6 +57,7 @@ fn document<'a>(run: &'a RunResult, coverage: &'a [SuiteCoverage]) -> JsonReport
         started_at: &run.started_at,
         duration_ms: millis(run.duration),
         summary: Tally::of(&run.cases),
+        throttle: ThrottleTotals::of_cases(&run.cases),
         suites,
     }
 }
@@ -64,6 +70,7 @@ struct JsonReport<'a> {
     started_at: &'a str,
     duration_ms: f64,
     summary: Tally,
+    throttle: ThrottleTotals,
     suites: Vec<JsonSuite<'a>>,
 }
 
@@ -71,6 +78,7 @@ struct JsonReport<'a> {
 struct JsonSuite<'a> {
     name: &'a str,
     summary: Tally,
+    throttle: ThrottleTotals,
     duration_ms: f64,
     coverage: Option<&'a SuiteCoverage>,
     cases: Vec<JsonCase<'a>>,
@@ -126,6 +134,8 @@ struct JsonStep<'a> {
     snapshot: Option<&'a SnapshotOutcome>,
     attempts: u32,
     pages: u32,
+    throttled: &'a [ThrottleWait],
+    budget_wait_ms: f64,
 }
 
 impl<'a> From<&'a StepResult> for JsonStep<'a> {
@@ -143,6 +153,8 @@ impl<'a> From<&'a StepResult> for JsonStep<'a> {
             snapshot: s.snapshot.as_ref(),
             attempts: s.attempts,
             pages: s.pages,
+            throttled: &s.throttled,
+            budget_wait_ms: millis(s.budget_wait),
         }
     }
 }

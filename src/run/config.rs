@@ -2,7 +2,11 @@
 
 use std::time::Duration;
 
+use crate::case::budget::RateBudget;
 use crate::check::snapshot::SnapshotMode;
+
+/// `--max-throttle-wait` when not given: longer than any per-minute limit asks, far shorter than a daily one.
+pub const DEFAULT_MAX_THROTTLE_WAIT: Duration = Duration::from_secs(300);
 
 /// Everything a run needs besides the project. Built by the CLI and the `cargo test` harness alike.
 #[derive(Debug, Clone)]
@@ -24,6 +28,12 @@ pub struct RunConfig {
     /// The target is the embedded reference server, which the suites' default variables serve; elsewhere a
     /// case whose `needs` the user did not give is skipped. Defaults to false.
     pub embedded_target: bool,
+    /// Limits every request of the run keeps (`--rate`, `--max-in-flight`), besides each suite's own against
+    /// a target other than the embedded server. Defaults to none.
+    pub rate_budget: RateBudget,
+    /// The most a case may wait in total for throttled answers (429, 503 with `Retry-After`) before it errors.
+    /// Defaults to 5 minutes.
+    pub max_throttle_wait: Duration,
 }
 
 impl RunConfig {
@@ -37,6 +47,8 @@ impl RunConfig {
             snapshots: SnapshotMode::Off,
             strict: false,
             embedded_target: false,
+            rate_budget: RateBudget::default(),
+            max_throttle_wait: DEFAULT_MAX_THROTTLE_WAIT,
         }
     }
 }

@@ -3,11 +3,15 @@
 
 mod case;
 mod config;
+mod exchange;
+mod oauth;
 mod paginate;
 mod request;
 mod runner;
 mod step;
+mod throttle;
 mod transport;
 
-pub use config::{RunConfig, default_jobs};
+pub use config::{DEFAULT_MAX_THROTTLE_WAIT, RunConfig, default_jobs};
 pub use runner::{RunError, Runner};
+pub use throttle::WaitStatus;

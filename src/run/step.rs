@@ -4,9 +4,10 @@
 use std::time::{Duration, Instant};
 
 use super::case::CaseContext;
+use super::exchange::ExchangeError;
 use super::paginate::paginated;
 use super::request::render;
-use super::transport::{RenderedRequest, TransportError, send};
+use super::transport::{RenderedRequest, TransportError};
 use crate::case::vars::{RenderError, Vars};
 use crate::case::{Level, Step};
 use crate::check::snapshot::{self, SnapshotMode, SnapshotRequest};
@@ -20,6 +21,8 @@ pub(super) enum Abort {
     /// The error of the last attempt, and the number of attempts.
     Transport(TransportError, u32),
     Invalid(String),
+    /// A throttled answer asked for more waiting than allowed, or a fresh OAuth2 token could not be had.
+    Access(String),
 }
 
 impl From<RenderError> for Abort {
@@ -34,7 +37,7 @@ impl std::fmt::Display for Abort {
             Abort::Render(e) => e.fmt(f),
             Abort::Transport(e, 1) => e.fmt(f),
             Abort::Transport(e, attempts) => write!(f, "{e} (after {attempts} attempts)"),
-            Abort::Invalid(e) => f.write_str(e),
+            Abort::Invalid(e) | Abort::Access(e) => f.write_str(e),
         }
     }
 }
@@ -128,13 +131,18 @@ pub(super) async fn send_with_retries(
     loop {
         attempts += 1;
         result.attempts = result.attempts.max(attempts);
-        match send(ctx.client, request, ctx.config.timeout).await {
+        // Budgets, throttled answers and token expiry are handled inside; only transport errors come here.
+        let e = match super::exchange::send(ctx, request, result).await {
             Ok(response) => return Ok(response),
-            Err(_) if attempts <= ctx.config.retries => {
+            Err(ExchangeError::Transport(e)) => e,
+            Err(other) => return Err(Abort::Access(other.to_string())),
+        };
+        match e {
+            _ if attempts <= ctx.config.retries => {
                 // Transport errors only: a wrong answer is never retried. Back off a little each time.
                 tokio::time::sleep(Duration::from_millis(200 * u64::from(attempts))).await;
             }
-            Err(e) => return Err(Abort::Transport(e, attempts)),
+            e => return Err(Abort::Transport(e, attempts)),
         }
     }
 }

@@ -12,6 +12,8 @@ pub(crate) struct RenderedRequest {
     pub(crate) url: reqwest::Url,
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) body: Option<Vec<u8>>,
+    /// Statuses the step expects: a throttled or 401 answer among them is checked as it is, never sent again.
+    pub(crate) expects: Vec<u16>,
 }
 
 impl RenderedRequest {
