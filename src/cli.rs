@@ -44,7 +44,7 @@ pub enum Command {
     Coverage(CaseArgs),
     /// Serve the reference implementation of both APIs until Ctrl-C.
     #[command(
-        after_help = "Examples:\n  conform serve\n  conform serve --addr 127.0.0.1:9000 --with-data\n  conform serve --fault sinch-adds-after-removes\n  conform serve --list-faults"
+        after_help = "Examples:\n  conform serve\n  conform serve --addr 127.0.0.1:9000 --with-data\n  conform serve --fault sinch-adds-after-removes\n  conform serve --rate-limit xero --token-lifetime 2s\n  conform serve --list-faults"
     )]
     Serve(ServeArgs),
 }
@@ -190,6 +190,16 @@ pub struct ServeArgs {
     /// List the conforming variants and exit.
     #[arg(long)]
     pub list_variants: bool,
+    /// How long access tokens from the token endpoints (Xero `POST /connect/token`, Sinch `POST
+    /// /oauth2/token`) live, e.g. `2s`, `5min`. Defaults to each service's own: 30min for Xero, 1h for Sinch.
+    #[arg(long, value_name = "DURATION", value_parser = conform::reference::parse_token_lifetime)]
+    pub token_lifetime: Option<Duration>,
+    /// Enforce rate limits, answering 429 with Retry-After past them. `xero` is Xero's published limits
+    /// (60/min,5000/day,5-concurrent); `xero=20/s,2-concurrent` gives the numbers for one API; numbers alone
+    /// apply to every API. Parts: N/s, N/min, N/day, N/10s, … (periods up to 60s are the minute limit,
+    /// longer the day limit) and N-concurrent. Repeatable.
+    #[arg(long, value_name = "LIMIT")]
+    pub rate_limit: Vec<String>,
     /// A value for each setting the reference APIs declare, one flag each (`--sinch-token`, …).
     #[command(flatten)]
     pub settings: ServeSettings,

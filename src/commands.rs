@@ -223,7 +223,19 @@ pub fn serve(args: ServeArgs) -> Exit {
         Ok(f) => f,
         Err(exit) => return exit,
     };
-    let mut config = ServerConfig { fault, variant, with_data: args.with_data, ..ServerConfig::default() };
+    let mut config = ServerConfig {
+        fault,
+        variant,
+        with_data: args.with_data,
+        token_lifetime: args.token_lifetime,
+        ..ServerConfig::default()
+    };
+    for limit in &args.rate_limit {
+        if let Err(e) = config.rate_limits.add(limit) {
+            eprintln!("error: --rate-limit {limit}: {e}");
+            return Exit::InputError;
+        }
+    }
     for (name, value) in args.settings.0 {
         // The flags are made from the declared settings, so this only fails if the two drift apart.
         if let Err(e) = config.settings.set(name, value) {
@@ -257,6 +269,12 @@ pub fn serve(args: ServeArgs) -> Exit {
         }
         if config.with_data {
             println!("  holding pre-existing data (--with-data)");
+        }
+        if let Some(lifetime) = config.token_lifetime {
+            println!("  access tokens live {}s (--token-lifetime)", lifetime.as_secs());
+        }
+        for (api, limit) in reference::rate_limit_summary(&config) {
+            println!("  {api} rate limit: {limit}");
         }
         println!("Ctrl-C stops it.");
         let served = axum::serve(listener, reference::app(config))

@@ -2,9 +2,11 @@
 //! fault, the conforming variant and whether it starts with data. Each API reads its part into its own typed configuration.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use super::fault::Fault;
-use super::registry::{Setting, settings};
+use super::rate_limit::RateLimit;
+use super::registry::{Setting, apis, settings};
 use super::variant::Variant;
 
 /// How a server behaves. `ServerConfig::default()` serves every API's contract with its default settings.
@@ -18,6 +20,11 @@ pub struct ServerConfig {
     pub variant: Option<Variant>,
     /// Start with pre-existing data, like a real account.
     pub with_data: bool,
+    /// How long the access tokens of the token endpoints live. `None` is each API's real lifetime (Xero
+    /// 30 min, Sinch 1 h).
+    pub token_lifetime: Option<Duration>,
+    /// Limits enforced on the APIs' routes. None by default.
+    pub rate_limits: RateLimits,
 }
 
 impl ServerConfig {
@@ -29,6 +36,46 @@ impl ServerConfig {
     /// The value of the setting called `name` (e.g. `xero_read_token`), if some API declares one.
     pub fn setting(&self, name: &str) -> Option<&str> {
         settings().find(|s| s.name == name).map(|s| self.value(s))
+    }
+}
+
+/// The rate limits to enforce, per API, as `conform serve --rate-limit` gives them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RateLimits {
+    every_api: Option<RateLimit>,
+    per_api: BTreeMap<&'static str, RateLimit>,
+}
+
+impl RateLimits {
+    /// Adds one `--rate-limit` value: `API` (that API's published limits, e.g. `xero`), `API=SPEC` (those
+    /// numbers on that API) or `SPEC` (on every API); SPEC as in [`RateLimit`]'s syntax. A later value for
+    /// the same API replaces an earlier one.
+    pub fn add(&mut self, flag: &str) -> Result<(), String> {
+        let flag = flag.trim();
+        let api_named = |name: &str| apis().iter().find(|api| api.name == name.trim());
+        if let Some(api) = api_named(flag) {
+            let published = api.published_rate_limit.ok_or_else(|| {
+                format!(
+                    "{} publishes no rate limits; give the numbers, e.g. `{}=10/s,2-concurrent`",
+                    api.title, api.name
+                )
+            })?;
+            self.per_api.insert(api.name, published.parse()?);
+        } else if let Some((name, spec)) = flag.split_once('=') {
+            let api = api_named(name).ok_or_else(|| {
+                let names: Vec<&str> = apis().iter().map(|api| api.name).collect();
+                format!("`{name}` is not an API (one of: {})", names.join(", "))
+            })?;
+            self.per_api.insert(api.name, spec.parse()?);
+        } else {
+            self.every_api = Some(flag.parse()?);
+        }
+        Ok(())
+    }
+
+    /// The limits of the API called `api`: its own, else those given for every API.
+    pub(crate) fn of(&self, api: &str) -> Option<RateLimit> {
+        self.per_api.get(api).copied().or(self.every_api)
     }
 }
 
@@ -65,5 +112,21 @@ mod tests {
         assert_eq!(config.setting("xero_token"), Some("conform-xero-token"));
         assert_eq!(config.settings.set("sinch_tokn", "x"), Err(UnknownSetting("sinch_tokn".into())));
         assert_eq!(config.setting("sinch_tokn"), None);
+    }
+
+    #[test]
+    fn rate_limits_by_api_or_for_all() {
+        let mut limits = RateLimits::default();
+        limits.add("xero").expect("xero publishes its limits");
+        assert_eq!(limits.of("xero"), Some("60/min,5000/day,5-concurrent".parse().unwrap()));
+        assert_eq!(limits.of("sinch"), None);
+        limits.add("3/s").expect("numbers for all");
+        assert_eq!(limits.of("sinch"), Some("3/s".parse().unwrap()));
+        assert_eq!(limits.of("xero"), Some("60/min,5000/day,5-concurrent".parse().unwrap()));
+        limits.add("xero=20/s,2-concurrent").expect("numbers for one");
+        assert_eq!(limits.of("xero"), Some("20/s,2-concurrent".parse().unwrap()));
+        assert!(limits.add("sinch").unwrap_err().contains("publishes no rate limits"));
+        assert!(limits.add("billing=1/s").unwrap_err().contains("not an API"));
+        assert!(limits.add("1/fortnight").is_err());
     }
 }

@@ -6,14 +6,18 @@
 
 mod config;
 mod fault;
+mod oauth;
+mod rate_limit;
 mod registry;
 mod server;
 mod variant;
 
-pub use config::{ServerConfig, Settings, UnknownSetting};
+pub use config::{RateLimits, ServerConfig, Settings, UnknownSetting};
 pub use fault::{Fault, all_faults, closest_fault, find_fault};
+pub use oauth::parse_token_lifetime;
+pub use rate_limit::{Problem, RateLimit, RateLimiter};
 pub(crate) use registry::ApiModule;
-pub use registry::{Setting, banner, settings};
+pub use registry::{Setting, banner, rate_limit_summary, settings};
 pub use server::{BackgroundServer, MAX_BODY_BYTES, app};
 pub use variant::{Variant, all_variants, closest_variant, find_variant};
 

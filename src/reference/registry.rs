@@ -21,6 +21,8 @@ pub(crate) struct ApiModule {
     /// Its routes, with state built from `config`. Routes must stay under the API's own path prefix, since
     /// every API is merged into one router.
     pub(crate) router: fn(&ServerConfig) -> Router,
+    /// The limits the real service publishes, in `--rate-limit` syntax, enforced by `--rate-limit NAME`.
+    pub(crate) published_rate_limit: Option<&'static str>,
     /// The path of its main resource with `config`'s settings filled in, shown in the banner.
     pub(crate) entry_path: fn(&ServerConfig) -> String,
 }
@@ -82,6 +84,14 @@ pub fn banner(config: &ServerConfig, base_url: &str) -> String {
         }
     }
     out
+}
+
+/// The rate limits `config` enforces, by API title, for the `conform serve` banner.
+pub fn rate_limit_summary(config: &ServerConfig) -> Vec<(&'static str, String)> {
+    apis()
+        .iter()
+        .filter_map(|api| config.rate_limits.of(api.name).map(|limit| (api.title, limit.to_string())))
+        .collect()
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
 use serde_json::json;
 
 #[derive(Debug, thiserror::Error)]
@@ -28,6 +29,9 @@ pub(crate) enum SinchError {
     NotFound,
     #[error("Authentication token is invalid for this service plan")]
     Unauthorized,
+    /// An access token issued by `POST /oauth2/token` whose hour (or `--token-lifetime`) is over.
+    #[error("Authentication token is invalid for this service plan")]
+    TokenExpired(DateTime<Utc>),
     #[error("unsupported media type")]
     UnsupportedMediaType,
     #[error("payload too large")]
@@ -42,7 +46,7 @@ impl SinchError {
             Self::Constraint(_) => "syntax_constraint_violation",
             Self::UnknownGroup(_) => "unknown_group",
             Self::NameConflict(_) => "conflict_group_name",
-            Self::Unauthorized => "unauthorized",
+            Self::Unauthorized | Self::TokenExpired(_) => "unauthorized",
             Self::NotFound | Self::UnsupportedMediaType | Self::PayloadTooLarge | Self::GenericBadRequest { .. } => "",
         }
     }
@@ -54,7 +58,7 @@ impl SinchError {
             }
             Self::UnknownGroup(_) | Self::NameConflict(_) => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
-            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Unauthorized | Self::TokenExpired(_) => StatusCode::UNAUTHORIZED,
             Self::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         }
@@ -78,6 +82,20 @@ impl IntoResponse for SinchError {
                 let mut response =
                     (status, Json(json!({"code": self.code(), "text": self.to_string()}))).into_response();
                 response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+                response
+            }
+            // Sinch's SDKs refresh their OAuth2 token on a 401 whose `WWW-Authenticate` contains "expired"
+            // (sinch-sdk-java `OAuthManager.BEARER_EXPIRED_KEYWORD`); RFC 6750 §3.1 names the error.
+            Self::TokenExpired(at) => {
+                let challenge = format!(
+                    r#"Bearer error="invalid_token", error_description="Jwt expired at {}""#,
+                    at.format("%Y-%m-%dT%H:%M:%SZ")
+                );
+                let mut response =
+                    (status, Json(json!({"code": self.code(), "text": self.to_string()}))).into_response();
+                if let Ok(challenge) = HeaderValue::from_str(&challenge) {
+                    response.headers_mut().insert(header::WWW_AUTHENTICATE, challenge);
+                }
                 response
             }
             _ => (status, Json(json!({"code": self.code(), "text": self.to_string()}))).into_response(),

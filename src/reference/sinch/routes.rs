@@ -1,11 +1,12 @@
-//! The Groups routes under `/xms/v1/{service_plan_id}`, wrapped in authentication.
+//! The Groups routes under `/xms/v1/{service_plan_id}`, wrapped in authentication and rate limits, and the
+//! OAuth2 token endpoint `/oauth2/token`.
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
-use axum::routing::{any, get};
+use axum::routing::{any, get, post};
 
 use super::auth::authenticate;
 use super::config::{SERVICE_PLAN_ID, SinchConfig};
@@ -13,7 +14,7 @@ use super::error::SinchError;
 use super::seed::seed;
 use super::state::SinchState;
 use super::store::GroupStore;
-use super::{groups, members, variant};
+use super::{groups, members, oauth, throttle, variant};
 use crate::reference::ServerConfig;
 
 /// The Sinch router. Unknown paths under `/xms` are 404 here (after authentication) rather than in a
@@ -34,8 +35,11 @@ pub(super) fn router(config: &ServerConfig) -> Router {
         .route("/xms/v1/{service_plan_id}/groups/{group_id}/members", get(members::list))
         .route("/xms", any(not_found))
         .route("/xms/{*rest}", any(not_found))
+        .layer(middleware::from_fn_with_state(state.clone(), throttle::limit))
         .layer(middleware::from_fn_with_state(state.clone(), authenticate))
         .layer(middleware::map_response_with_state(state.clone(), variant::apply))
+        // auth.sinch.com's path, outside the API's gate and limits.
+        .route("/oauth2/token", post(oauth::token))
         .with_state(state)
 }
 

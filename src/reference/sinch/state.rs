@@ -5,16 +5,24 @@ use std::sync::{Mutex, MutexGuard};
 use super::config::SinchConfig;
 use super::store::GroupStore;
 use super::validate::Validator;
+use crate::reference::RateLimiter;
+use crate::reference::oauth::TokenStore;
 
 /// The store sits behind a std mutex: handlers never await while holding it.
 pub(crate) struct SinchState {
     pub(crate) config: SinchConfig,
     store: Mutex<GroupStore>,
+    /// The access tokens `POST /oauth2/token` has issued.
+    pub(crate) tokens: TokenStore,
+    /// The limits enforced, if any.
+    pub(crate) limiter: Option<RateLimiter>,
 }
 
 impl SinchState {
     pub(crate) fn new(config: SinchConfig, store: GroupStore) -> Self {
-        Self { config, store: Mutex::new(store) }
+        let tokens = TokenStore::new(config.token_lifetime, "sinch");
+        let limiter = config.rate_limit.map(RateLimiter::new);
+        Self { config, store: Mutex::new(store), tokens, limiter }
     }
 
     /// A poisoned lock only means another handler panicked mid-request; the map itself is still usable.

@@ -2,6 +2,7 @@
 //! identity layer's problem JSON for 401 and 403, a plain-text 404, and the `ApiException` for 400s.
 
 use axum::http::StatusCode;
+use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
@@ -17,6 +18,9 @@ pub(crate) const NOT_FOUND_TEXT: &str = "The resource you're looking for cannot 
 pub(crate) enum XeroError {
     #[error("missing or wrong bearer token")]
     Unauthorized,
+    /// An access token issued by `POST /connect/token` whose lifetime is over.
+    #[error("access token expired")]
+    TokenExpired(DateTime<Utc>),
     #[error("missing or wrong xero-tenant-id")]
     Forbidden,
     #[error("no such resource")]
@@ -36,6 +40,12 @@ impl Ctx<'_> {
     pub(crate) fn error(&self, error: &XeroError) -> Rendered {
         match error {
             XeroError::Unauthorized => problem(StatusCode::UNAUTHORIZED, "Unauthorized", "AuthorizationUnsuccessful"),
+            // BEHAVIOURS.md §2.B item 13, observed: "TokenExpired: token expired at 04/09/2023 05:16:59" (UTC).
+            XeroError::TokenExpired(at) => problem(
+                StatusCode::UNAUTHORIZED,
+                "Unauthorized",
+                &format!("TokenExpired: token expired at {}", at.format("%m/%d/%Y %H:%M:%S")),
+            ),
             XeroError::Forbidden => problem(StatusCode::FORBIDDEN, "Forbidden", "AuthenticationUnsuccessful"),
             XeroError::NotFound if self.config.has(XeroFault::NotFoundJson) => Rendered::json(
                 StatusCode::NOT_FOUND,

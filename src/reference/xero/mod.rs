@@ -7,6 +7,7 @@ mod error;
 mod faults;
 mod filter;
 mod groups;
+mod identity;
 mod members;
 mod render;
 mod request;
@@ -14,6 +15,7 @@ mod routes;
 mod seed;
 mod state;
 mod store;
+mod throttle;
 mod writes;
 
 use crate::reference::ApiModule;
@@ -24,6 +26,9 @@ pub(super) const API: ApiModule = ApiModule {
     title: "Xero",
     settings: config::SETTINGS,
     faults: faults::XeroFault::CATALOGUE,
+    // developer.xero.com/documentation/guides/oauth2/limits: per tenant 60 calls a minute, 5,000 a day and 5
+    // in progress (BEHAVIOURS.md §2.B item 15).
+    published_rate_limit: Some("60/min,5000/day,5-concurrent"),
     router: routes::router,
     entry_path: routes::entry_path,
 };

@@ -1,4 +1,5 @@
-//! The Xero router: paths under `/api.xro/2.0` and the auth gate around them all.
+//! The Xero router: paths under `/api.xro/2.0` with the auth gate and the rate limits around them all, and
+//! the token endpoint `/connect/token`.
 //!
 //! A known path with a method it does not serve answers axum's 405 (with `Allow`); Xero documents 501 for
 //! those, but 405 tells a client the path exists. Unknown paths under `/api.xro` answer Xero's plain 404.
@@ -10,14 +11,16 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::middleware;
 use axum::response::Response;
-use axum::routing::{any, delete, get, put};
+use axum::routing::{any, delete, get, post, put};
 
 use super::config::XeroConfig;
 use super::error::XeroError;
 use super::state::XeroState;
 use super::store::{Data, Store};
-use super::{auth, contacts, groups, members, seed};
-use crate::reference::{ServerConfig, Variant};
+use super::identity::FULL_SCOPE;
+use super::{auth, contacts, groups, identity, members, seed, throttle};
+use crate::reference::oauth::TokenStore;
+use crate::reference::{RateLimiter, ServerConfig, Variant};
 
 /// Every Xero route, with an empty organisation or, with `config.with_data`, the sample one.
 pub(super) fn router(config: &ServerConfig) -> Router {
@@ -27,7 +30,10 @@ pub(super) fn router(config: &ServerConfig) -> Router {
     // surface only ("a fake server may accept POST-create too"); §2.D item 22: there is no DELETE of a group,
     // "expect a non-2xx (404, or 405/501)". Without them, both answer 405.
     let minimal = config.is(Variant::Minimal);
-    let state = XeroState { config: Arc::new(config), store: Arc::new(Store::new(data)) };
+    let tokens = TokenStore::new(config.token_lifetime, "xero");
+    tokens.accept_refresh(&config.refresh_token, FULL_SCOPE);
+    let limiter = config.rate_limit.map(|limit| Arc::new(RateLimiter::new(limit)));
+    let state = XeroState { config: Arc::new(config), store: Arc::new(Store::new(data)), tokens: Arc::new(tokens), limiter };
     let collection = get(groups::list).put(groups::put_collection);
     let collection = if minimal { collection } else { collection.post(groups::post_collection) };
     let group = get(groups::get_one).post(groups::update);
@@ -41,7 +47,10 @@ pub(super) fn router(config: &ServerConfig) -> Router {
         .route("/api.xro/2.0/Contacts/{id}", get(contacts::get_one).post(contacts::update))
         .route("/api.xro", any(unknown_route))
         .route("/api.xro/{*rest}", any(unknown_route))
+        .layer(middleware::from_fn_with_state(state.clone(), throttle::limit))
         .layer(middleware::from_fn_with_state(state.clone(), auth::require))
+        // identity.xero.com's path, outside the API's gate and limits.
+        .route("/connect/token", post(identity::token))
         .with_state(state)
 }
 

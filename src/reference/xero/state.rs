@@ -11,11 +11,17 @@ use super::error::XeroError;
 use super::render::{Ctx, Format, Rendered};
 use super::request::idempotency_key;
 use super::store::{Data, Store};
+use crate::reference::RateLimiter;
+use crate::reference::oauth::TokenStore;
 
 #[derive(Clone)]
 pub(crate) struct XeroState {
     pub(crate) config: Arc<XeroConfig>,
     pub(crate) store: Arc<Store>,
+    /// The access and refresh tokens `POST /connect/token` has issued.
+    pub(crate) tokens: Arc<TokenStore>,
+    /// The tenant's rate limits, when the server enforces them.
+    pub(crate) limiter: Option<Arc<RateLimiter>>,
 }
 
 impl XeroState {
