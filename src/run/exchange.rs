@@ -93,6 +93,14 @@ pub(crate) async fn send(
     loop {
         let admission = throttle.admit(suite).await;
         result.budget_wait += admission.waited;
+        // The request may have waited (a pause, the budget) past its token's expiry: send the current one.
+        if let Some(tokens) = ctx.access.tokens(suite)
+            && let Some(used) = carried_token(&request, tokens).await
+            && let Ok(current) = tokens.current().await
+            && current != used
+        {
+            request = std::borrow::Cow::Owned(with_token(request.into_owned(), &used, &current));
+        }
         let response = transport_send(ctx.client, &request, ctx.config.timeout).await;
         drop(admission);
         let response = response.map_err(ExchangeError::Transport)?;
@@ -133,11 +141,7 @@ pub(crate) async fn send(
             && let Some(fresh) = tokens.after_unauthorized(&used).await
         {
             let fresh = fresh.map_err(ExchangeError::Token)?;
-            let mut renewed = request.into_owned();
-            for (_, value) in &mut renewed.headers {
-                *value = value.replace(&used, &fresh);
-            }
-            request = std::borrow::Cow::Owned(renewed);
+            request = std::borrow::Cow::Owned(with_token(request.into_owned(), &used, &fresh));
             renewed_token = true;
             continue;
         }
@@ -155,6 +159,14 @@ async fn carried_token(request: &RenderedRequest, tokens: &TokenSource) -> Optio
         }
     }
     None
+}
+
+/// `request` with `fresh` in place of `used` in its headers.
+fn with_token(mut request: RenderedRequest, used: &str, fresh: &str) -> RenderedRequest {
+    for (_, value) in &mut request.headers {
+        *value = value.replace(used, fresh);
+    }
+    request
 }
 
 fn seconds(d: Duration) -> String {

@@ -125,12 +125,12 @@ impl TokenSource {
     pub(crate) async fn after_unauthorized(&self, used: &str) -> Option<Result<String, String>> {
         let mut state = self.state.lock().await;
         let issued = state.issued.as_ref()?;
-        if issued.token != used {
+        if issued.token != used && !issued.due() {
             // Another case fetched a new token meanwhile.
             return Some(Ok(issued.token.clone()));
         }
         // Expired by our clock, or the endpoint never said when it would: the 401 may be expiry.
-        if issued.due() || issued.refresh_at.is_none() {
+        if issued.token != used || issued.due() || issued.refresh_at.is_none() {
             return Some(self.fetch(&mut state).await);
         }
         None
