@@ -30,7 +30,7 @@ pub struct Cli {
 pub enum Command {
     /// Run cases against an implementation (the embedded reference server when no --base-url is given).
     #[command(
-        after_help = concat!("Examples:\n  conform run\n  conform run cases/sinch --filter update --report junit=out/junit.xml --report html=out/report.html\n  conform run --base-url http://127.0.0.1:9000 --var sinch_token=secret --snapshots snapshots/my-impl\n  CONFORM_VAR_XERO_TOKEN=… conform run cases/xero --base-url https://api.xero.com --exclude-tag seed-verbs --shard 1/3\n\n", exit_codes!())
+        after_help = concat!("Examples:\n  conform run\n  conform run cases/sinch --filter update --report junit=out/junit.xml --report html=out/report.html\n  conform run --base-url http://127.0.0.1:9000 --var sinch_token=secret --snapshots snapshots/my-impl\n  CONFORM_VAR_XERO_TOKEN=… conform run cases/xero --base-url https://api.xero.com --exclude-tag seed-verbs --shard 1/3\n  CONFORM_VAR_XERO_CLIENT_SECRET=… conform run cases/xero --base-url https://api.xero.com --var xero_client_id=… \\\n      --var xero_token_url=https://identity.xero.com/connect/token --var xero_tenant_id=… --rate 30/min\n\n", exit_codes!())
     )]
     Run(RunArgs),
     /// List cases with their tags and requirements (no network).

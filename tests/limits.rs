@@ -146,6 +146,8 @@ fn throttled_answers_are_waited_out_sent_again_and_reported_never_failed() {
     assert!(out.stdout.contains("Rate limits (waited, never failed)"), "{}", out.stdout);
     assert!(out.stdout.contains("5 throttled answer(s) (429/503 Retry-After) waited out"), "{}", out.stdout);
     assert!(out.stdout.contains("rate budget: limits: 20/s, 2 in flight"), "{}", out.stdout);
+    // Without a terminal (a CI log) a line says when the server starts holding the run back.
+    assert!(out.stdout.contains("waiting: ") && out.stdout.contains("on the server's Retry-After"), "{}", out.stdout);
     assert!(out.junit.contains("name=\"throttled_waits\" value=\"5\""), "{}", out.junit);
     assert!(
         out.junit.contains(
@@ -289,4 +291,33 @@ fn the_bundled_suites_outlive_their_oauth2_tokens_and_never_show_them() {
     // Issued tokens carry the API's prefix and `-at-`: none appears in any output.
     let issued = regex::Regex::new(r"-at-[0-9a-f]{32}").unwrap();
     assert!(!issued.is_match(&text), "an issued token leaked: {:?}", issued.find(&text));
+}
+
+#[test]
+fn the_refresh_token_grant_is_used_when_a_refresh_token_is_given() {
+    let server = common::start(ServerConfig::default());
+    let run = |refresh_token: &str| {
+        common::conform(&[
+            "run",
+            "cases/xero",
+            "--filter",
+            "xero::create::put-creates",
+            "--base-url",
+            &server.base_url(),
+            "--var",
+            "xero_client_id=conform-xero-client",
+            "--var",
+            "xero_client_secret=conform-xero-client-secret",
+            "--var",
+            &format!("xero_refresh_token={refresh_token}"),
+        ])
+    };
+    let good = run("conform-xero-refresh-token");
+    assert_eq!(good.status.code(), Some(0), "{}", String::from_utf8_lossy(&good.stdout));
+    // Client credentials alone would have worked: the refusal shows the refresh grant was the one asked for.
+    let refused = run("a-refresh-token-xero-never-issued");
+    let stdout = String::from_utf8_lossy(&refused.stdout);
+    assert_eq!(refused.status.code(), Some(3), "{stdout}");
+    assert!(stdout.contains("invalid_grant"), "{stdout}");
+    assert!(!stdout.contains("a-refresh-token-xero-never-issued"), "the refresh token is masked: {stdout}");
 }
