@@ -123,6 +123,10 @@ pub struct RunArgs {
     /// against any target but the embedded server: the stricter wins.
     #[arg(long, value_name = "N/s|N/min")]
     pub rate: Option<conform::case::budget::Rate>,
+    /// Ignore the suites' published limits (`rate_limit:`), e.g. against your own implementation of Xero's API,
+    /// which does not share Xero's 60 calls a minute. --rate and --max-in-flight still hold.
+    #[arg(long)]
+    pub no_suite_limits: bool,
     /// At most N requests waiting for an answer at once, across all cases.
     #[arg(long, value_name = "N")]
     pub max_in_flight: Option<std::num::NonZeroU32>,

@@ -92,6 +92,7 @@ pub fn run(args: RunArgs) -> Exit {
         embedded_target: target.is_embedded(),
         rate_budget: RateBudget { rate: args.rate, max_in_flight: args.max_in_flight },
         max_throttle_wait: args.max_throttle_wait.unwrap_or(DEFAULT_MAX_THROTTLE_WAIT),
+        suite_limits: !args.no_suite_limits,
     };
     let runner = match Runner::new(Arc::new(project), config) {
         Ok(r) => r,

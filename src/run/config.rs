@@ -34,6 +34,10 @@ pub struct RunConfig {
     /// The most a case may wait in total for throttled answers (429, 503 with `Retry-After`) before it errors.
     /// Defaults to 5 minutes.
     pub max_throttle_wait: Duration,
+    /// Keep each suite's `rate_limit` against a target other than the embedded server. Off with
+    /// `--no-suite-limits`, for an implementation of the API that is not the service whose limits the suite
+    /// publishes. Defaults to true.
+    pub suite_limits: bool,
 }
 
 impl RunConfig {
@@ -49,6 +53,7 @@ impl RunConfig {
             embedded_target: false,
             rate_budget: RateBudget::default(),
             max_throttle_wait: DEFAULT_MAX_THROTTLE_WAIT,
+            suite_limits: true,
         }
     }
 }

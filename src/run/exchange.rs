@@ -25,7 +25,9 @@ pub(crate) struct Access {
 
 impl Access {
     /// The suites' budgets hold against every target but the embedded reference server, which has no limits
-    /// and is what `cargo run -- run` and `cargo test` exercise at full speed; the command line's hold always.
+    /// and is what `cargo run -- run` and `cargo test` exercise at full speed, unless the user turns them off
+    /// (`--no-suite-limits`: their own implementation does not share the real service's limits); the command
+    /// line's hold always.
     pub(crate) fn new(
         project: &Project,
         config: &RunConfig,
@@ -34,7 +36,7 @@ impl Access {
         generators: &Arc<Generators>,
     ) -> Self {
         let suite_budgets = project.suites.iter().map(|s| {
-            let budget = if config.embedded_target { Default::default() } else { s.rate_limit };
+            let budget = if config.embedded_target || !config.suite_limits { Default::default() } else { s.rate_limit };
             (s.name.as_str(), budget)
         });
         let throttle = Throttle::new(config.rate_budget, suite_budgets);
