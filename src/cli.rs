@@ -19,7 +19,7 @@ macro_rules! exit_codes {
     name = "conform",
     version,
     about = "Contract-conformance tests for HTTP APIs: replays YAML cases against an implementation and shows where it breaks the contract.",
-    after_help = concat!("Examples:\n  conform run                                   # the bundled suites against the embedded reference server\n  conform run cases/sinch --base-url https://eu.sms.api.sinch.com \\\n      --var service_plan_id=abc --var sinch_token=… --exclude-tag legacy\n  conform list cases\n  conform validate cases\n  conform coverage cases\n  conform serve --with-data\n\n", exit_codes!())
+    after_help = concat!("Examples:\n  conform run                                   # the bundled suites against the embedded reference server\n  conform run cases/sinch --base-url https://eu.sms.api.sinch.com \\\n      --var service_plan_id=abc --var sinch_token=…\n  conform list cases\n  conform validate cases\n  conform coverage cases\n  conform serve --with-data\n\n", exit_codes!())
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -30,7 +30,7 @@ pub struct Cli {
 pub enum Command {
     /// Run cases against an implementation (the embedded reference server when no --base-url is given).
     #[command(
-        after_help = concat!("Examples:\n  conform run\n  conform run cases/sinch --filter update --report junit=out/junit.xml --report html=out/report.html\n  conform run --base-url http://127.0.0.1:9000 --baseline baseline.yaml --strict-baseline\n  conform run --base-url http://127.0.0.1:9000 --var sinch_token=secret --snapshots snapshots/my-impl\n  CONFORM_VAR_XERO_TOKEN=… conform run cases/xero --base-url https://api.xero.com --exclude-tag seed-verbs --shard 1/3\n\n", exit_codes!())
+        after_help = concat!("Examples:\n  conform run\n  conform run cases/sinch --filter update --report junit=out/junit.xml --report html=out/report.html\n  conform run --base-url http://127.0.0.1:9000 --baseline baseline.yaml --strict-baseline\n  conform run --base-url http://127.0.0.1:9000 --var sinch_token=secret --snapshots snapshots/my-impl\n  CONFORM_VAR_XERO_TOKEN=… conform run cases/xero --base-url https://api.xero.com --shard 1/3\n  CONFORM_VAR_XERO_CLIENT_SECRET=… conform run cases/xero --base-url https://api.xero.com --var xero_client_id=… \\\n      --var xero_token_url=https://identity.xero.com/connect/token --var xero_tenant_id=… --rate 30/min\n\n", exit_codes!())
     )]
     Run(RunArgs),
     /// List cases with their tags and requirements (no network).
@@ -165,6 +165,23 @@ pub struct RunArgs {
     /// others are reported as flaky, and count as failed for the exit code (1).
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub repeat: u32,
+    /// At most N requests per second or minute to the target, across all cases (`10/s`, `60/min`). A suite's
+    /// own published limits (`rate_limit:` in suite.yaml, e.g. Xero's 60/min and 5 in flight) hold as well
+    /// against any target but the embedded server: the stricter wins.
+    #[arg(long, value_name = "N/s|N/min")]
+    pub rate: Option<conform::case::budget::Rate>,
+    /// Ignore the suites' published limits (`rate_limit:`), e.g. against your own implementation of Xero's API,
+    /// which does not share Xero's 60 calls a minute. --rate and --max-in-flight still hold.
+    #[arg(long)]
+    pub no_suite_limits: bool,
+    /// At most N requests waiting for an answer at once, across all cases.
+    #[arg(long, value_name = "N")]
+    pub max_in_flight: Option<std::num::NonZeroU32>,
+    /// A throttled answer (429, or 503 with Retry-After) is waited out and the same request sent again, never
+    /// counted as a failure; a case errors when its waits would add up to more than this. Seconds; defaults
+    /// to 300.
+    #[arg(long, value_name = "SECONDS", value_parser = parse_seconds)]
+    pub max_throttle_wait: Option<Duration>,
     /// Stop starting new cases after the first failure.
     #[arg(long)]
     pub fail_fast: bool,

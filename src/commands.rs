@@ -5,12 +5,13 @@ use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
 
+use conform::case::budget::RateBudget;
 use conform::check::snapshot::{self, SnapshotMode};
 use conform::project::{Project, ProjectSource};
 use conform::reference::{self, ServerConfig};
 use conform::report::console::{self, ConsoleProgress, Verbosity};
 use conform::report::{coverage, github, summary, write_report};
-use conform::run::{RunConfig, Runner, default_jobs};
+use conform::run::{DEFAULT_MAX_THROTTLE_WAIT, RunConfig, Runner, default_jobs};
 use conform::target::Target;
 
 use crate::cli::{CaseArgs, ListArgs, RunArgs, ServeArgs};
@@ -112,6 +113,9 @@ pub fn run(args: RunArgs) -> Exit {
         strict: args.strict,
         embedded_target: target.is_embedded(),
         capabilities: args.capability.iter().cloned().collect(),
+        rate_budget: RateBudget { rate: args.rate, max_in_flight: args.max_in_flight },
+        max_throttle_wait: args.max_throttle_wait.unwrap_or(DEFAULT_MAX_THROTTLE_WAIT),
+        suite_limits: !args.no_suite_limits,
     };
     let runner = match Runner::new(Arc::new(project), config) {
         Ok(r) => match baseline {
@@ -126,6 +130,9 @@ pub fn run(args: RunArgs) -> Exit {
     if verbosity > Verbosity::Quiet {
         let embedded = if target.is_embedded() { " (embedded reference server)" } else { "" };
         println!("running {} case(s) against {}{embedded}", plan.len(), runner.masker().mask(&target.base_url()));
+        if !runner.budgets().is_empty() {
+            println!("rate budget: {}", runner.budgets());
+        }
     }
     if args.repeat > 1 && verbosity > Verbosity::Quiet {
         println!("each case runs {} times; cases that both pass and fail are reported as flaky", args.repeat);

@@ -19,6 +19,8 @@ use crate::target::Target;
 pub(crate) const BASE_URL_ENV: &str = "CONFORM_BASE_URL";
 /// The environment variable listing the other implementation's optional capabilities, comma-separated.
 pub(crate) const CAPABILITIES_ENV: &str = "CONFORM_CAPABILITIES";
+/// Set (non-empty) to ignore the suites' published rate limits, as `--no-suite-limits` does.
+pub(crate) const NO_SUITE_LIMITS_ENV: &str = "CONFORM_NO_SUITE_LIMITS";
 
 /// The entry point of `tests/conformance.rs`: this process's arguments and environment.
 pub fn main() -> ! {
@@ -58,6 +60,8 @@ pub fn run(args: &Arguments, source: ProjectSource, env: &BTreeMap<String, Strin
     config.snapshots = target.as_ref().map_or(SnapshotMode::Off, |t| t.default_snapshots("snapshots".as_ref()));
     config.embedded_target = target.as_ref().is_some_and(Target::is_embedded);
     config.capabilities = capabilities.into_iter().collect();
+    // `--no-suite-limits` for `cargo test`: an implementation of one's own does not share the real service's limits.
+    config.suite_limits = env.get(NO_SUITE_LIMITS_ENV).is_none_or(|v| v.is_empty());
     // The reference server is held to every expectation, `should` included; another target to the contract.
     config.strict = config.embedded_target;
     let runner = Arc::new(Runner::new(project.clone(), config).expect("HTTP client"));

@@ -240,6 +240,54 @@ pub struct StepResult {
     /// A step with `retry:` (tried again until its expectations held): every try. The step's own fields are
     /// those of the last try.
     pub retry: Option<RetryRecord>,
+    /// Waits throttled answers asked for (429, or 503 with `Retry-After`), each followed by the same request
+    /// again. Never a failure.
+    pub throttled: Vec<ThrottleWait>,
+    /// Time the step's requests waited for the rate budget (suite `rate_limit`, `--rate`, `--max-in-flight`).
+    #[serde(serialize_with = "as_millis", rename = "budget_wait_ms")]
+    pub budget_wait: Duration,
+}
+
+/// A wait a throttled answer asked for, after which the same request was sent again.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ThrottleWait {
+    pub status: u16,
+    #[serde(serialize_with = "as_millis", rename = "wait_ms")]
+    pub wait: Duration,
+    /// `Retry-After: 3`, or the backoff used without a usable header.
+    pub reason: String,
+    /// `X-Rate-Limit-Problem` when the server says which limit (Xero: `minute`, `day`, `appminute`).
+    pub problem: Option<String>,
+}
+
+/// How much a case or a run was held back: waits asked by throttled answers, and time spent on the budget.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct ThrottleTotals {
+    /// Throttled answers waited out (each one resend).
+    pub waits: usize,
+    #[serde(serialize_with = "as_millis", rename = "wait_ms")]
+    pub wait: Duration,
+    #[serde(serialize_with = "as_millis", rename = "budget_wait_ms")]
+    pub budget_wait: Duration,
+}
+
+impl ThrottleTotals {
+    pub fn of_steps<'a>(steps: impl IntoIterator<Item = &'a StepResult>) -> Self {
+        steps.into_iter().fold(ThrottleTotals::default(), |t, s| ThrottleTotals {
+            waits: t.waits + s.throttled.len(),
+            wait: t.wait + s.throttled.iter().map(|w| w.wait).sum::<Duration>(),
+            budget_wait: t.budget_wait + s.budget_wait,
+        })
+    }
+
+    pub fn of_cases<'a>(cases: impl IntoIterator<Item = &'a CaseResult>) -> Self {
+        ThrottleTotals::of_steps(cases.into_iter().flat_map(|c| &c.steps))
+    }
+
+    /// Whether anything was held back at all.
+    pub fn any(&self) -> bool {
+        self.waits > 0 || !self.budget_wait.is_zero()
+    }
 }
 
 /// The tries of a step with `retry:`.
@@ -280,6 +328,8 @@ impl StepResult {
             pages: 0,
             retry: None,
             response: None,
+            throttled: Vec::new(),
+            budget_wait: Duration::ZERO,
         }
     }
 
@@ -301,6 +351,8 @@ impl StepResult {
             pages: 0,
             retry: None,
             response: None,
+            throttled: Vec::new(),
+            budget_wait: Duration::ZERO,
         }
     }
 }
@@ -310,6 +362,9 @@ impl StepResult {
 pub enum RunEvent<'a> {
     CaseStarted(&'a Case),
     CaseFinished(&'a crate::secrets::Masked<CaseResult>),
+    /// Requests are waiting on a rate budget or a server's `Retry-After` (polled a few times a second); all
+    /// zero once none waits.
+    Waiting(crate::run::WaitStatus),
 }
 
 /// One broken expectation.

@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 use std::ops::Deref;
+use std::sync::{Arc, RwLock};
 
 /// The mask written in place of a secret.
 pub const MASK: &str = "***";
@@ -29,11 +30,34 @@ pub(crate) fn is_secret_name(name: &str) -> bool {
     ["token", "secret", "password"].iter().any(|w| lower.contains(w))
 }
 
+/// `value` and the forms it takes inside URLs (path- and query-encoded), the plain one naming `env`; none when
+/// it is too short to mask.
+fn forms(value: String, env: Option<String>) -> Vec<Secret> {
+    if value.chars().count() < 3 {
+        return Vec::new();
+    }
+    let path = percent_encoding::utf8_percent_encode(&value, URL_PATH).to_string();
+    let query: String = form_urlencoded::byte_serialize(value.as_bytes()).collect();
+    vec![Secret { text: value, env }, Secret { text: path, env: None }, Secret { text: query, env: None }]
+}
+
+/// Longest first, so a secret containing another is masked whole; of equal texts the one that names its
+/// variable (`Some` sorts after `None`) is kept.
+fn ordered(mut secrets: Vec<Secret>) -> Vec<Secret> {
+    secrets.sort_by(|a, b| b.text.len().cmp(&a.text.len()).then_with(|| a.text.cmp(&b.text)).then(b.cmp(a)));
+    secrets.dedup_by(|later, kept| later.text == kept.text);
+    secrets
+}
+
 /// Knows the secret values of a run and masks them.
 #[derive(Debug, Clone, Default)]
 pub struct Masker {
     /// Longest first, so a secret containing another is masked whole.
     secrets: Vec<Secret>,
+    /// Secrets the run learns as it goes (OAuth2 access and refresh tokens), shared by every clone of the run's
+    /// masker and every masker made from it with [`Masker::with`], so a token fetched mid-run is masked in all
+    /// results made after it existed.
+    learned: Arc<RwLock<Vec<Secret>>>,
 }
 
 /// One form of a secret value, and the environment variable a shell can read it from.
@@ -61,25 +85,23 @@ impl Masker {
     }
 
     fn build(values: Vec<(String, Option<String>)>) -> Self {
-        let mut secrets: Vec<Secret> = values
-            .into_iter()
-            .filter(|(v, _)| v.chars().count() >= 3)
-            .flat_map(|(v, env)| {
-                let path = percent_encoding::utf8_percent_encode(&v, URL_PATH).to_string();
-                let query: String = form_urlencoded::byte_serialize(v.as_bytes()).collect();
-                [Secret { text: v, env }, Secret { text: path, env: None }, Secret { text: query, env: None }]
-            })
-            .collect();
-        // Longest first; of equal texts the one that names its variable (`Some` sorts after `None`) is kept.
-        secrets.sort_by(|a, b| b.text.len().cmp(&a.text.len()).then_with(|| a.text.cmp(&b.text)).then(b.cmp(a)));
-        secrets.dedup_by(|later, kept| later.text == kept.text);
-        Self { secrets }
+        let secrets = ordered(values.into_iter().flat_map(|(v, env)| forms(v, env)).collect());
+        Self { secrets, learned: Arc::default() }
+    }
+
+    /// Adds a secret learned during the run (a fetched token) to this masker and every one sharing its run.
+    /// No variable gives it, so a reproduction command shows it as `***`.
+    pub(crate) fn learn(&self, value: &str) {
+        let mut learned = self.learned.write().unwrap_or_else(|e| e.into_inner());
+        let all = learned.drain(..).chain(forms(value.to_string(), None)).collect();
+        *learned = ordered(all);
     }
 
     /// This masker plus more secrets, `(name, value)` (a case's own secret-looking variables).
     pub(crate) fn with(&self, vars: impl IntoIterator<Item = (String, String)>) -> Self {
         let known = self.secrets.iter().map(|s| (s.text.clone(), s.env.clone()));
-        Self::build(known.chain(vars.into_iter().map(|(name, value)| (value, env_name(&name)))).collect())
+        let secrets = known.chain(vars.into_iter().map(|(name, value)| (value, env_name(&name))));
+        Self { learned: self.learned.clone(), ..Self::build(secrets.collect()) }
     }
 
     /// `words` as one POSIX shell command line, each word single-quoted, with every secret replaced by a
@@ -101,10 +123,11 @@ impl Masker {
             out.push_str("''");
             return;
         }
+        let learned = self.learned.read().unwrap_or_else(|e| e.into_inner());
         let mut plain = String::new();
         let mut rest = word;
         while let Some(c) = rest.chars().next() {
-            match self.secrets.iter().find(|s| rest.starts_with(s.text.as_str())) {
+            match learned.iter().chain(&self.secrets).find(|s| rest.starts_with(s.text.as_str())) {
                 Some(secret) => {
                     push_single_quoted(&std::mem::take(&mut plain), out);
                     match &secret.env {
@@ -123,15 +146,18 @@ impl Masker {
     }
 
     pub(crate) fn is_empty(&self) -> bool {
-        self.secrets.is_empty()
+        self.secrets.is_empty() && self.learned.read().map_or(true, |l| l.is_empty())
     }
 
     pub fn mask<'a>(&self, text: &'a str) -> Cow<'a, str> {
-        if !self.secrets.iter().any(|s| text.contains(s.text.as_str())) {
+        let learned = self.learned.read().unwrap_or_else(|e| e.into_inner());
+        // Both lists longest first; the learned tokens are masked first (they are long and random).
+        let all = || learned.iter().chain(&self.secrets);
+        if !all().any(|s| text.contains(s.text.as_str())) {
             return Cow::Borrowed(text);
         }
         let mut out = text.to_string();
-        for secret in &self.secrets {
+        for secret in all() {
             out = out.replace(secret.text.as_str(), MASK);
         }
         Cow::Owned(out)
@@ -288,6 +314,21 @@ mod tests {
         assert_eq!(masker.shell_command(&words), r#"$'two\nlines \'and\' \\ '"${CONFORM_VAR_SINCH_TOKEN}"$'\t'"#);
         // The plain masking is unchanged.
         assert_eq!(masker.mask("Bearer s3cr3t"), "Bearer ***");
+    }
+
+    #[test]
+    fn learned_secrets_are_masked_by_every_masker_of_the_run() {
+        let run = Masker::new(["static-token".to_string()]);
+        let case = run.with([("case_secret".to_string(), "case-secret".to_string())]);
+        assert_eq!(case.mask("fetched-token-1"), "fetched-token-1");
+        run.learn("fetched-token-1");
+        assert_eq!(case.mask("Bearer fetched-token-1, case-secret"), "Bearer ***, ***");
+        assert_eq!(run.clone().mask("a=fetched-token-1"), "a=***");
+        let empty = Masker::default();
+        assert!(empty.is_empty());
+        empty.learn("abc def");
+        assert!(!empty.is_empty());
+        assert_eq!(empty.mask("?t=abc+def"), "?t=***");
     }
 
     #[test]

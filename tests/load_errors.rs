@@ -215,6 +215,7 @@ fn every_fixture_folder_has_a_test() {
         "tab-indent",
         "two-documents",
         "undefined-in-suite",
+        "suite-limits",
         "undefined-variable",
         "unknown-enum-value",
         "unknown-generator",
@@ -541,4 +542,21 @@ fn run_and_list_refuse_a_broken_file_as_validate_does() {
             );
         }
     }
+}
+
+#[test]
+fn suite_rate_limit_and_oauth2_errors_point_into_suite_yaml() {
+    let stderr = check_fails("suite-limits");
+    let at = |line: usize, column: usize, message: &str| {
+        let prefix = format!("{FIXTURES}/suite-limits/suite.yaml:{line}:{column}: ");
+        assert!(
+            stderr.lines().any(|l| l.starts_with(&prefix) && l.contains(message)),
+            "expected `{prefix}…{message}` in:\n{stderr}"
+        );
+    };
+    at(5, 9, "`60/hour` is not a rate: write N/s or N/min");
+    at(6, 18, "must be at least 1");
+    at(8, 14, "`api_tokn` is not a variable of this suite");
+    at(11, 18, "undefined variable `client_secret`");
+    assert!(stderr.trim_end().ends_with("4 errors found"), "{stderr}");
 }

@@ -2,10 +2,12 @@
 //! No network. Every problem of every file is collected with its `file:line:col`.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 
 use serde::de::DeserializeOwned;
 
+use super::budget::{Rate, RateBudget};
 use super::diagnostic::{Diagnostic, LoadErrors};
 use super::model::*;
 use super::position::PositionIndex;
@@ -363,6 +365,8 @@ fn load_suite(
                 .push(validator.parsed.at_key(&format!("capabilities.{name}"), format!("capability `{name}` {why}")));
         }
     }
+    let rate_limit = raw.rate_limit.as_ref().map(|r| rate_limit(r, &mut validator)).unwrap_or_default();
+    let oauth2 = raw.oauth2.as_ref().and_then(|o| oauth2(o, &known, &mut validator));
     errors.append(&mut validator.errors);
 
     // A catalogue kept inside the suite folder is not a case file.
@@ -416,7 +420,47 @@ fn load_suite(
         snapshot,
         catalogue,
         capabilities: raw.capabilities.clone(),
+        rate_limit,
+        oauth2,
         cases,
+    })
+}
+
+fn rate_limit(raw: &RawRateLimit, validator: &mut FileValidator<'_, RawSuite>) -> RateBudget {
+    let rate = raw.rate.as_ref().and_then(|text| match text.parse::<Rate>() {
+        Ok(rate) => Some(rate),
+        Err(e) => {
+            validator.push(validator.parsed.at_value("rate_limit.rate", e.to_string()));
+            None
+        }
+    });
+    let max_in_flight = raw.max_in_flight.and_then(|n| {
+        let n = NonZeroU32::new(n);
+        if n.is_none() {
+            validator.push(validator.parsed.at_value("rate_limit.max_in_flight", "must be at least 1"));
+        }
+        n
+    });
+    RateBudget { rate, max_in_flight }
+}
+
+fn oauth2(raw: &RawOAuth2, known: &BTreeSet<String>, validator: &mut FileValidator<'_, RawSuite>) -> Option<OAuth2> {
+    if !known.contains(&raw.token_var) {
+        let message = format!("`{}` is not a variable of this suite (the variable the token fills)", raw.token_var);
+        validator.push(validator.parsed.at_value("oauth2.token_var", message));
+    }
+    let token_url = validator.template(&raw.token_url, "oauth2.token_url", known);
+    let client_id = validator.template(&raw.client_id, "oauth2.client_id", known);
+    let client_secret = validator.template(&raw.client_secret, "oauth2.client_secret", known);
+    let scope = raw.scope.as_ref().map(|s| validator.template(s, "oauth2.scope", known));
+    let refresh_token = raw.refresh_token.as_ref().map(|s| validator.template(s, "oauth2.refresh_token", known));
+    Some(OAuth2 {
+        token_var: raw.token_var.clone(),
+        token_url: token_url?,
+        client_id: client_id?,
+        client_secret: client_secret?,
+        scope: scope.flatten(),
+        refresh_token: refresh_token.flatten(),
     })
 }
 

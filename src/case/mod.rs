@@ -1,5 +1,6 @@
 //! Case files: the YAML format, its validated model and the loader.
 
+pub mod budget;
 pub(crate) mod diagnostic;
 pub mod json_schema;
 pub(crate) mod level;

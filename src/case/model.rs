@@ -37,7 +37,23 @@ pub struct Suite {
     pub catalogue: Option<Catalogue>,
     /// Optional capabilities of a target (name → what it means), in name order.
     pub capabilities: BTreeMap<String, String>,
+    /// The service's published limits (`rate_limit:`); unlimited when the suite declares none.
+    pub rate_limit: super::budget::RateBudget,
+    /// How to obtain the bearer token, when the suite declares it.
+    pub oauth2: Option<OAuth2>,
     pub cases: Vec<Case>,
+}
+
+/// A suite's OAuth2 token request (`oauth2:` in `suite.yaml`); see `raw::RawOAuth2`.
+#[derive(Debug, Clone)]
+pub struct OAuth2 {
+    /// The variable the access token fills.
+    pub token_var: String,
+    pub(crate) token_url: Template,
+    pub(crate) client_id: Template,
+    pub(crate) client_secret: Template,
+    pub(crate) scope: Option<Template>,
+    pub(crate) refresh_token: Option<Template>,
 }
 
 impl Suite {

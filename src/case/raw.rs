@@ -40,6 +40,40 @@ pub(crate) struct RawSuite {
     /// `--capability NAME`.
     #[serde(default)]
     pub(crate) capabilities: BTreeMap<String, String>,
+    /// The service's published request limits, kept by every run against a target other than the embedded
+    /// reference server (which has none). `--rate` and `--max-in-flight` add limits of their own; both hold.
+    pub(crate) rate_limit: Option<RawRateLimit>,
+    /// How to obtain the bearer token with OAuth2, once per run. Unused when the token variable is given from
+    /// outside (a static token) or `client_id` is empty.
+    pub(crate) oauth2: Option<RawOAuth2>,
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawRateLimit {
+    /// Requests per second or minute, `N/s` or `N/min` (e.g. `60/min`).
+    pub(crate) rate: Option<String>,
+    /// Requests waiting for an answer at once, at most.
+    pub(crate) max_in_flight: Option<u32>,
+}
+
+/// OAuth2 token request (RFC 6749): the client-credentials grant, or the refresh-token grant when
+/// `refresh_token` has a value. The client authenticates with HTTP Basic. Every field is templated.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawOAuth2 {
+    /// The suite variable that receives the access token (the one the `Authorization` header uses). When it is
+    /// given from outside (`--var`, `CONFORM_VAR_*`) that static token is used instead.
+    pub(crate) token_var: String,
+    /// The token endpoint, e.g. `https://identity.xero.com/connect/token`.
+    pub(crate) token_url: String,
+    /// OAuth2 is used only when this renders to a non-empty value.
+    pub(crate) client_id: String,
+    pub(crate) client_secret: String,
+    /// Space-separated scopes to ask for; none asked when empty.
+    pub(crate) scope: Option<String>,
+    /// A refresh token: when it renders to a non-empty value, the refresh-token grant is used.
+    pub(crate) refresh_token: Option<String>,
 }
 
 #[derive(Debug, Default, Deserialize, JsonSchema)]

@@ -382,6 +382,8 @@ mod tests {
                 pages: 0,
                 retry: None,
                 response: None,
+                throttled: vec![],
+                budget_wait: Duration::ZERO,
             }],
             runs: vec![],
             baseline: None,

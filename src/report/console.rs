@@ -34,6 +34,10 @@ pub struct ConsoleProgress {
     verbosity: Verbosity,
     color: bool,
     failed: Mutex<usize>,
+    /// The case the bar names when nothing waits.
+    last_started: Mutex<String>,
+    /// Requests waiting on the server's `Retry-After`, as last told.
+    on_server: Mutex<usize>,
 }
 
 impl ConsoleProgress {
@@ -50,15 +54,37 @@ impl ConsoleProgress {
             bar.enable_steady_tick(Duration::from_millis(120));
             bar
         });
-        Self { bar, verbosity, color, failed: Mutex::new(0) }
+        Self { bar, verbosity, color, failed: Mutex::new(0), last_started: Mutex::default(), on_server: Mutex::new(0) }
     }
 
     pub fn on_event(&self, event: RunEvent<'_>) {
         match event {
             RunEvent::CaseStarted(case) => {
-                if let Some(bar) = &self.bar {
+                *self.last_started.lock().unwrap_or_else(|e| e.into_inner()) = case.id.to_string();
+                // While requests wait, the bar keeps saying so.
+                if let Some(bar) = &self.bar
+                    && !bar.message().starts_with(WAITING)
+                {
                     bar.set_message(case.id.to_string());
                 }
+            }
+            RunEvent::Waiting(status) => {
+                let message = waiting_message(status);
+                let mut on_server = self.on_server.lock().unwrap_or_else(|e| e.into_inner());
+                match (&self.bar, message) {
+                    (Some(bar), Some(message)) => bar.set_message(message),
+                    (Some(bar), None) => {
+                        bar.set_message(self.last_started.lock().unwrap_or_else(|e| e.into_inner()).clone())
+                    }
+                    // Without a bar (a CI log), say when the server starts holding the run back.
+                    (None, Some(message))
+                        if *on_server == 0 && status.on_server > 0 && self.verbosity >= Verbosity::Normal =>
+                    {
+                        println!("{message}");
+                    }
+                    (None, _) => {}
+                }
+                *on_server = status.on_server;
             }
             RunEvent::CaseFinished(result) => {
                 if !result.passes_gate() {
@@ -93,6 +119,20 @@ impl ConsoleProgress {
             bar.finish_and_clear();
         }
     }
+}
+
+const WAITING: &str = "waiting: ";
+
+/// `waiting: 3 request(s) on the rate budget, 1 on the server's Retry-After`; `None` when nothing waits.
+fn waiting_message(status: crate::run::WaitStatus) -> Option<String> {
+    let mut parts = Vec::new();
+    if status.on_budget > 0 {
+        parts.push(format!("{} request(s) on the rate budget", status.on_budget));
+    }
+    if status.on_server > 0 {
+        parts.push(format!("{} throttled, on the server's Retry-After", status.on_server));
+    }
+    (!parts.is_empty()).then(|| format!("{WAITING}{}", parts.join(", ")))
 }
 
 pub(crate) fn style(color: bool, s: Style) -> Style {

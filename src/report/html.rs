@@ -12,7 +12,7 @@ use std::io::{self, Write};
 use super::coverage::{CoverageStatus, RequirementCoverage, SuiteCoverage};
 use super::tally::{SuiteCases, Tally, by_suite, human_duration, millis, slowest};
 use crate::case::Level;
-use crate::results::{CaseResult, Failure, Outcome, Phase, RunResult, SnapshotOutcome, StepResult};
+use crate::results::{CaseResult, Failure, Outcome, Phase, RunResult, SnapshotOutcome, StepResult, ThrottleTotals};
 use crate::secrets::Masked;
 
 /// How many of the slowest cases the timings table lists.
@@ -81,6 +81,19 @@ fn header(out: &mut dyn Write, run: &RunResult, total: &Tally, verdict: &str) ->
         millis(run.duration),
         human_duration(run.duration)
     )?;
+    let held = ThrottleTotals::of_cases(&run.cases);
+    if held.any() {
+        // Waiting out the target's limits never fails a case; it is said here because it explains the time.
+        writeln!(
+            out,
+            "<div><dt>Rate limits</dt><dd id=\"throttle\" data-waits=\"{}\" data-wait-ms=\"{}\" \
+             data-budget-wait-ms=\"{}\">{}</dd></div>",
+            held.waits,
+            millis(held.wait),
+            millis(held.budget_wait),
+            esc(&super::summary::throttle_line(&held))
+        )?;
+    }
     writeln!(out, "</dl>")?;
     writeln!(out, "<ul class=\"counts\">")?;
     // Keys are the JSON report's summary keys, so a reader can match the two. Flaky cases exist only under
@@ -198,6 +211,17 @@ fn step_problem(out: &mut dyn Write, step: &StepResult) -> io::Result<()> {
             String::new()
         };
         writeln!(out, "<p class=\"request\"><code>{}</code>{status}{attempts}</p>", esc(request))?;
+        for wait in &step.throttled {
+            let problem = wait.problem.as_ref().map(|p| format!(", X-Rate-Limit-Problem: {p}")).unwrap_or_default();
+            writeln!(
+                out,
+                "<p class=\"throttled\">{} ({}{}): waited {} and sent the same request again</p>",
+                wait.status,
+                esc(&wait.reason),
+                esc(&problem),
+                human_duration(wait.wait)
+            )?;
+        }
     }
     if let Some(curl) = &step.curl {
         writeln!(
@@ -404,8 +428,17 @@ fn cases_table(out: &mut dyn Write, suite: &SuiteCases<'_>) -> io::Result<()> {
         let outcome = outcome_word(case.outcome);
         let id = case.id.to_string();
         let retried = case.steps.iter().map(|s| s.attempts).max().unwrap_or(1);
-        let retried =
+        let mut retried =
             if retried > 1 { format!(" <span class=\"tag\">{retried} attempts</span>") } else { String::new() };
+        let held = ThrottleTotals::of_steps(&case.steps);
+        if held.waits > 0 {
+            retried.push_str(&format!(
+                " <span class=\"tag throttled\" data-waits=\"{}\">throttled {}×, waited {}</span>",
+                held.waits,
+                held.waits,
+                human_duration(held.wait)
+            ));
+        }
         writeln!(
             out,
             "<tr id=\"case-{}\" class=\"case {outcome}\" data-outcome=\"{outcome}\"{}><td><span class=\"badge {outcome}\">{outcome}</span>{}</td>\

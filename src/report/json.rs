@@ -12,7 +12,7 @@ use super::tally::{Tally, by_suite, millis};
 use crate::case::{Level, Location};
 use crate::results::{
     BaselineMark, CaseResult, Failure, FailureKind, Outcome, Phase, RetryRecord, RunResult, SnapshotOutcome,
-    StepResult,
+    StepResult, ThrottleTotals, ThrottleWait,
 };
 use crate::secrets::Masked;
 
@@ -33,6 +33,7 @@ fn document<'a>(run: &'a RunResult, coverage: &'a [SuiteCoverage]) -> JsonReport
         .map(|s| JsonSuite {
             name: s.name,
             summary: s.tally(),
+            throttle: ThrottleTotals::of_cases(s.cases.iter().copied()),
             duration_ms: millis(s.duration()),
             coverage: coverage.iter().find(|c| c.suite == s.name),
             cases: s.cases.iter().map(|c| JsonCase::from(*c)).collect(),
@@ -43,6 +44,7 @@ fn document<'a>(run: &'a RunResult, coverage: &'a [SuiteCoverage]) -> JsonReport
         suites.push(JsonSuite {
             name: &cov.suite,
             summary: Tally::default(),
+            throttle: ThrottleTotals::default(),
             duration_ms: 0.0,
             coverage: Some(cov),
             cases: vec![],
@@ -55,6 +57,7 @@ fn document<'a>(run: &'a RunResult, coverage: &'a [SuiteCoverage]) -> JsonReport
         started_at: &run.started_at,
         duration_ms: millis(run.duration),
         summary: Tally::of(&run.cases),
+        throttle: ThrottleTotals::of_cases(&run.cases),
         suites,
     }
 }
@@ -67,6 +70,7 @@ struct JsonReport<'a> {
     started_at: &'a str,
     duration_ms: f64,
     summary: Tally,
+    throttle: ThrottleTotals,
     suites: Vec<JsonSuite<'a>>,
 }
 
@@ -74,6 +78,7 @@ struct JsonReport<'a> {
 struct JsonSuite<'a> {
     name: &'a str,
     summary: Tally,
+    throttle: ThrottleTotals,
     duration_ms: f64,
     coverage: Option<&'a SuiteCoverage>,
     cases: Vec<JsonCase<'a>>,
@@ -137,6 +142,8 @@ struct JsonStep<'a> {
     attempts: u32,
     pages: u32,
     retry: Option<JsonRetry<'a>>,
+    throttled: &'a [ThrottleWait],
+    budget_wait_ms: f64,
 }
 
 /// The tries of a `retry:` step; the step's own fields are the last try's.
@@ -187,6 +194,8 @@ impl<'a> From<&'a StepResult> for JsonStep<'a> {
             attempts: s.attempts,
             pages: s.pages,
             retry: s.retry.as_ref().map(JsonRetry::from),
+            throttled: &s.throttled,
+            budget_wait_ms: millis(s.budget_wait),
         }
     }
 }

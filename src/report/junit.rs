@@ -8,7 +8,7 @@ use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 use super::tally::{self, by_suite};
 use crate::results::RunResult;
-use crate::results::{BaselineMark, CaseResult, Outcome, Phase, SnapshotOutcome, StepResult};
+use crate::results::{BaselineMark, CaseResult, Outcome, Phase, SnapshotOutcome, StepResult, ThrottleTotals};
 use crate::secrets::Masked;
 
 /// Writes `run` as one JUnit XML document.
@@ -22,6 +22,12 @@ pub(crate) fn write_junit(run: &Masked<RunResult>, out: &mut dyn Write) -> io::R
         let mut test_suite = TestSuite::new(suite.name);
         test_suite.set_time(suite.duration());
         test_suite.add_property(("base_url", run.base_url.as_str()));
+        let held = ThrottleTotals::of_cases(suite.cases.iter().copied());
+        if held.any() {
+            test_suite.add_property(("throttled_waits", held.waits.to_string().as_str()));
+            test_suite.add_property(("throttle_wait_s", format!("{:.3}", held.wait.as_secs_f64()).as_str()));
+            test_suite.add_property(("budget_wait_s", format!("{:.3}", held.budget_wait.as_secs_f64()).as_str()));
+        }
         test_suite.add_test_cases(suite.cases.iter().copied().map(test_case));
         report.add_test_suite(test_suite);
     }
@@ -47,6 +53,7 @@ fn test_case(case: &CaseResult) -> TestCase {
     test_case.set_classname(format!("{}.{}", case.id.suite, case.id.file.replace('/', ".")));
     test_case.set_time(case.duration);
     let mut notes = retry_notes(case);
+    notes.push_str(&throttle_notes(case));
     match &case.baseline {
         Some(BaselineMark::UnexpectedlyPassing { listed }) => notes.push_str(&format!(
             "UNEXPECTEDLY PASSING: the baseline lists this case at {}; remove or update the entry\n",
@@ -177,4 +184,23 @@ fn retry_notes(case: &CaseResult) -> String {
         .filter(|s| s.attempts > 1)
         .map(|s| format!("step `{}` took {} attempts (retried after transport errors)\n", s.name, s.attempts))
         .collect()
+}
+
+/// Throttled answers never change the outcome either, but where the time went should be visible.
+fn throttle_notes(case: &CaseResult) -> String {
+    let mut notes = String::new();
+    for step in &case.steps {
+        for wait in &step.throttled {
+            let problem = wait.problem.as_ref().map(|p| format!(", X-Rate-Limit-Problem: {p}")).unwrap_or_default();
+            let _ = writeln!(
+                notes,
+                "step `{}` got {} ({}{problem}): waited {:.1} s and sent the same request again",
+                step.name,
+                wait.status,
+                wait.reason,
+                wait.wait.as_secs_f64()
+            );
+        }
+    }
+    notes
 }

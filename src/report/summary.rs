@@ -7,7 +7,7 @@ use console::Style;
 
 use super::coverage::SuiteCoverage;
 use super::tally::{Tally, by_suite, human_duration, slowest};
-use crate::results::RunResult;
+use crate::results::{RunResult, ThrottleTotals};
 use crate::secrets::Masked;
 
 /// How many of the slowest cases the summary lists.
@@ -72,6 +72,13 @@ pub fn write_summary(
             writeln!(out, "  {:>9}  {}", human_duration(case.duration), case.id)?;
         }
     }
+    let held: Vec<_> = suites.iter().map(|s| (s.name, ThrottleTotals::of_cases(s.cases.iter().copied()))).collect();
+    if held.iter().any(|(_, t)| t.any()) {
+        writeln!(out, "{}", bold.apply_to("Rate limits (waited, never failed)"))?;
+        for (name, t) in held.iter().filter(|(_, t)| t.any()) {
+            writeln!(out, "  {name:<width$}  {}", throttle_line(t))?;
+        }
+    }
     if !coverage.is_empty() {
         writeln!(out, "{}", bold.apply_to("Coverage"))?;
         for suite in coverage {
@@ -104,4 +111,14 @@ pub fn write_summary(
         ))
     };
     writeln!(out, "{}", bold.apply_to(verdict))
+}
+
+/// `3 throttled answers waited out (12.0 s), 1m 3s on the rate budget`.
+pub(crate) fn throttle_line(t: &ThrottleTotals) -> String {
+    format!(
+        "{} throttled answer(s) (429/503 Retry-After) waited out ({}), {} on the rate budget",
+        t.waits,
+        human_duration(t.wait),
+        human_duration(t.budget_wait)
+    )
 }

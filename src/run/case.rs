@@ -26,6 +26,10 @@ pub(super) struct CaseContext<'a> {
     pub(crate) masker: &'a Masker,
     /// Keep each step's normalised response in its result (differential runs).
     pub(crate) record_responses: bool,
+    /// The run's budgets and tokens.
+    pub(crate) access: &'a super::exchange::Access,
+    /// What throttled answers have made this case wait so far (bounded by `--max-throttle-wait`).
+    pub(crate) throttle_waited: std::sync::Mutex<std::time::Duration>,
 }
 
 pub(super) async fn run_case(runner: &Runner, at: CaseRef, masker: &Masker) -> Masked<CaseResult> {
@@ -65,10 +69,20 @@ pub(super) async fn run_case(runner: &Runner, at: CaseRef, masker: &Masker) -> M
         case,
         masker,
         record_responses: runner.record_responses,
+        access: &runner.access,
+        throttle_waited: Default::default(),
     };
+    let tokens = runner.access.tokens(&suite.name);
+    if setup_error.is_none()
+        && let Some(tokens) = tokens
+        && let Err(e) = tokens.current().await
+    {
+        setup_error = Some(e);
+    }
     let mut steps = Vec::new();
     if setup_error.is_none() {
         for (i, step) in case.steps.iter().enumerate() {
+            set_token(tokens, &mut vars).await;
             let result = run_step(&ctx, step, i, Phase::Steps, &mut vars).await;
             // A `should` difference does not stop the case: the contract held.
             let passed = matches!(result.outcome, Outcome::Passed | Outcome::NonStrict);
@@ -79,6 +93,7 @@ pub(super) async fn run_case(runner: &Runner, at: CaseRef, masker: &Masker) -> M
         }
     }
     for (i, step) in case.cleanup.iter().enumerate() {
+        set_token(tokens, &mut vars).await;
         steps.push(run_step(&ctx, step, i, Phase::Cleanup, &mut vars).await);
     }
     let outcome =
@@ -102,6 +117,16 @@ pub(super) async fn run_case(runner: &Runner, at: CaseRef, masker: &Masker) -> M
         }
     }
     Masked::new(CaseResult::of(case, outcome, started.elapsed(), steps), masker)
+}
+
+/// Puts the run's OAuth2 token, fetched again when due, in its variable before a step renders its request. A
+/// failed fetch leaves the last token: the request then gets its 401, and the exchange reports why.
+async fn set_token(tokens: Option<&super::oauth::TokenSource>, vars: &mut Vars) {
+    if let Some(tokens) = tokens
+        && let Ok(token) = tokens.current().await
+    {
+        vars.set(tokens.token_var(), Value::String(token));
+    }
 }
 
 /// A suite's variables: `base_url`, the values given from outside, then the suite's defaults for the rest.

@@ -3,11 +3,14 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
+use crate::case::budget::RateBudget;
 use crate::check::snapshot::SnapshotMode;
 
 /// 16 MiB: far above the largest body of the bundled suites (a group of 10,000 members is about 200 KB), and
 /// small enough that a run stays within a small multiple of it however large the bodies a server sends.
 pub const DEFAULT_MAX_BODY_SIZE: u64 = 16 * 1024 * 1024;
+/// `--max-throttle-wait` when not given: longer than any per-minute limit asks, far shorter than a daily one.
+pub const DEFAULT_MAX_THROTTLE_WAIT: Duration = Duration::from_secs(300);
 
 /// Everything a run needs besides the project. Built by the CLI and the `cargo test` harness alike.
 #[derive(Debug, Clone)]
@@ -39,6 +42,16 @@ pub struct RunConfig {
     /// Capabilities the user says the target has (`--capability`), from those the suites declare. A case that
     /// needs another one is skipped against a non-embedded target; the embedded server has them all.
     pub capabilities: BTreeSet<String>,
+    /// Limits every request of the run keeps (`--rate`, `--max-in-flight`), besides each suite's own against
+    /// a target other than the embedded server. Defaults to none.
+    pub rate_budget: RateBudget,
+    /// The most a case may wait in total for throttled answers (429, 503 with `Retry-After`) before it errors.
+    /// Defaults to 5 minutes.
+    pub max_throttle_wait: Duration,
+    /// Keep each suite's `rate_limit` against a target other than the embedded server. Off with
+    /// `--no-suite-limits`, for an implementation of the API that is not the service whose limits the suite
+    /// publishes. Defaults to true.
+    pub suite_limits: bool,
 }
 
 impl RunConfig {
@@ -55,6 +68,9 @@ impl RunConfig {
             strict: false,
             embedded_target: false,
             capabilities: BTreeSet::new(),
+            rate_budget: RateBudget::default(),
+            max_throttle_wait: DEFAULT_MAX_THROTTLE_WAIT,
+            suite_limits: true,
         }
     }
 }

@@ -47,6 +47,7 @@ mod tests {
             url: "http://127.0.0.1:9/x?q=a%20b".parse().unwrap(),
             headers: headers.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect(),
             body: body.map(|b| b.as_bytes().to_vec()),
+            expects: vec![],
         }
     }
 

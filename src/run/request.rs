@@ -70,5 +70,7 @@ pub(super) fn render(
         }
         Some(RequestBody::Raw(t)) => Some(vars.render_text(t)?.into_bytes()),
     };
-    Ok(RenderedRequest { method: req.method.clone(), url, headers, body })
+    let should = step.expect.should.iter().flat_map(|s| &s.status);
+    let expects = step.expect.status.iter().chain(should).copied().collect();
+    Ok(RenderedRequest { method: req.method.clone(), url, headers, body, expects })
 }

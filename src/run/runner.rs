@@ -10,6 +10,7 @@ use futures::StreamExt;
 
 use super::case::{run_case, suite_vars, unmet_needs};
 use super::config::RunConfig;
+use super::exchange::Access;
 use super::transport::Transport;
 use crate::case::vars::{Generators, to_text};
 use crate::gate::baseline::Baseline;
@@ -30,6 +31,7 @@ pub struct Runner {
     pub(super) project: Arc<Project>,
     pub(super) config: RunConfig,
     pub(super) generators: Arc<Generators>,
+    pub(super) access: Access,
     masker: Masker,
     /// Known deviations (`--baseline`): marks each result before anyone (progress, `--fail-fast`) sees it.
     baseline: Option<Arc<Baseline>>,
@@ -43,7 +45,8 @@ impl Runner {
             Transport::new(config.timeout, config.max_body_size).map_err(|e| RunError::Client(e.to_string()))?;
         let generators = Arc::new(Generators::new());
         let masker = run_masker(&project, &config, &generators);
-        Ok(Self { transport, project, config, generators, masker, baseline: None, record_responses: false })
+        let access = Access::new(&project, &config, &transport, &masker, &generators);
+        Ok(Self { transport, project, config, generators, access, masker, baseline: None, record_responses: false })
     }
 
     /// Marks the results of the cases `baseline` lists as expected, unexpectedly passing or worse.
@@ -85,6 +88,11 @@ impl Runner {
         self.transport.stopped()
     }
 
+    /// The rate budgets in force, e.g. `xero: 60/min, 5 in flight`; empty when there are none.
+    pub fn budgets(&self) -> &str {
+        self.access.throttle.describe()
+    }
+
     /// Runs one case: its steps in order until one fails, then every cleanup step. Once the target has
     /// stopped answering, a case errs at once with the reason.
     pub async fn run_case(&self, at: CaseRef) -> Masked<CaseResult> {
@@ -102,7 +110,7 @@ impl Runner {
         let started = Instant::now();
         let stop = AtomicBool::new(false);
         let stop = &stop;
-        let mut results: Vec<(usize, Masked<CaseResult>)> = futures::stream::iter(plan.iter().enumerate())
+        let work = futures::stream::iter(plan.iter().enumerate())
             .map(|(order, &at)| async move {
                 let (_, case) = self.project.case(at);
                 let result = if let Some(reason) = self.transport.stopped() {
@@ -122,8 +130,8 @@ impl Runner {
                 (order, result)
             })
             .buffer_unordered(self.config.jobs.max(1))
-            .collect()
-            .await;
+            .collect();
+        let mut results: Vec<(usize, Masked<CaseResult>)> = self.reporting_waits(work, on_event).await;
         results.sort_by_key(|(order, _)| *order);
         let run = RunResult {
             base_url: self.config.base_url.clone(),
@@ -134,6 +142,36 @@ impl Runner {
         Masked::new(run, &self.masker)
     }
 }
+
+impl Runner {
+    /// Drives `work`, telling `on_event` whenever the number of requests waiting on a budget or a server's
+    /// `Retry-After` changes, so a run held back by limits never looks hung.
+    async fn reporting_waits<T>(
+        &self,
+        work: impl std::future::Future<Output = T>,
+        on_event: &(dyn Fn(RunEvent<'_>) + Sync),
+    ) -> T {
+        let mut work = std::pin::pin!(work);
+        let mut tick = tokio::time::interval(WAIT_POLL);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut last = self.access.throttle.status();
+        loop {
+            tokio::select! {
+                out = &mut work => return out,
+                _ = tick.tick() => {
+                    let now = self.access.throttle.status();
+                    if now != last {
+                        on_event(RunEvent::Waiting(now));
+                        last = now;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// How often the progress line looks at what waits.
+const WAIT_POLL: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// Every secret value of the run, with the variable it came from: the suites' secret variables (declared, or
 /// named like a secret) as resolved with the values given from outside, and every given value whose name looks

@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant};
 
 use super::case::CaseContext;
+use super::exchange::ExchangeError;
 use super::paginate::paginated;
 use super::request::render;
 use super::transport::{RenderedRequest, TransportError};
@@ -22,6 +23,8 @@ pub(super) enum Abort {
     /// A transport error after which a non-idempotent request was not resent (it may have been processed).
     NotResent(TransportError, u32, reqwest::Method),
     Invalid(String),
+    /// A throttled answer asked for more waiting than allowed, or a fresh OAuth2 token could not be had.
+    Access(String),
 }
 
 impl From<RenderError> for Abort {
@@ -43,7 +46,7 @@ impl std::fmt::Display for Abort {
                     "{e}{after}; not resent: a {method} may already have been processed (--retry-unsafe resends it)"
                 )
             }
-            Abort::Invalid(e) => f.write_str(e),
+            Abort::Invalid(e) | Abort::Access(e) => f.write_str(e),
         }
     }
 }
@@ -180,10 +183,15 @@ pub(super) async fn send_with_retries(
         attempts += 1;
         result.attempts = result.attempts.max(attempts);
         let last_attempt = attempts > ctx.config.retries;
-        match ctx.transport.send(request, result.phase, last_attempt).await {
+        // Budgets, throttled answers and token expiry are handled inside; only transport errors come here.
+        let e = match super::exchange::send(ctx, request, result, last_attempt).await {
             Ok(response) => return Ok(response),
+            Err(ExchangeError::Transport(e)) => e,
+            Err(other) => return Err(Abort::Access(other.to_string())),
+        };
+        match e {
             // Once the target stopped answering, one attempt is all a (cleanup) request gets.
-            Err(e) if attempts <= ctx.config.retries && e.is_retryable() && ctx.transport.stopped().is_none() => {
+            e if attempts <= ctx.config.retries && e.is_retryable() && ctx.transport.stopped().is_none() => {
                 if !safe_to_resend(&request.method, &e, ctx.config.retry_unsafe) {
                     // Not resent, so this was the request's last attempt after all.
                     ctx.transport.gave_up(&e);
@@ -192,7 +200,7 @@ pub(super) async fn send_with_retries(
                 // Transport errors only: a wrong answer is never retried. Back off a little each time.
                 tokio::time::sleep(Duration::from_millis(200 * u64::from(attempts))).await;
             }
-            Err(e) => return Err(Abort::Transport(e, attempts)),
+            e => return Err(Abort::Transport(e, attempts)),
         }
     }
 }

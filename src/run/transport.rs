@@ -17,6 +17,8 @@ pub(crate) struct RenderedRequest {
     pub(crate) url: reqwest::Url,
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) body: Option<Vec<u8>>,
+    /// Statuses the step expects: a throttled or 401 answer among them is checked as it is, never sent again.
+    pub(crate) expects: Vec<u16>,
 }
 
 impl RenderedRequest {
@@ -77,6 +79,11 @@ impl Transport {
             .connect_timeout(timeout)
             .build()?;
         Ok(Self { client, timeout, max_body_size, health: TargetHealth::new() })
+    }
+
+    /// The HTTP client, for requests outside the target's exchanges (an OAuth2 token endpoint).
+    pub(crate) fn client(&self) -> &reqwest::Client {
+        &self.client
     }
 
     /// Records that a request which failed on an earlier attempt gets no further one: its failure counts
