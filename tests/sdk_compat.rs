@@ -1,10 +1,11 @@
-//! The official SDKs against the reference server: the Sinch and Xero Python SDKs (versions pinned in
-//! `tests/sdk/requirements.txt`, installed from PyPI into a virtual environment under the target dir) drive every
-//! operation of both APIs, and the scripts in `tests/sdk/` assert the values each SDK returns.
+//! The official SDKs against the reference server: the Sinch and Xero SDKs for Python (pinned in
+//! `tests/sdk/requirements.txt`, installed from PyPI into a virtual environment under the target dir) and for
+//! Node (pinned in `tests/sdk/package.json`, installed from npm) drive every operation of both APIs, and the
+//! scripts in `tests/sdk/` assert the values each SDK returns.
 //!
-//! Needs `python3` with `venv` (Debian: `apt-get install python3-venv`) and PyPI the first time; the environment
-//! is reused while the requirements file is unchanged. Where Python, venv or PyPI is missing each test says it is
-//! skipped and why; in CI (`CI` set, as `.ci/run` runs) it is required and its absence fails.
+//! Needs `python3` with `venv` (Debian: `apt-get install python3-venv`), `node` with `npm`, and PyPI and npm the
+//! first time; the installs are reused while the pinned files are unchanged. Where one is missing each test says
+//! it is skipped and why; in CI (`CI` set, as `.ci/run` runs) they are required and their absence fails.
 //! `CONFORM_PYTHON` names another interpreter; `CONFORM_SKIP_SDK=1` skips on purpose.
 
 mod common;
@@ -27,63 +28,101 @@ fn manifest_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The environment lives beside cargo's own build output (`target/sdk-venv`), so `cargo clean` removes it.
-fn venv_dir() -> PathBuf {
-    Path::new(env!("CARGO_TARGET_TMPDIR")).parent().expect("target dir").join("sdk-venv")
-}
-
 /// Why the check cannot run here. Outside CI the test prints it and passes; in CI it fails.
-fn unavailable(reason: String) -> Option<PathBuf> {
-    // CI installs Python's venv (`.ci/run`) and reaches PyPI, so there a missing one is a broken pipeline.
+fn unavailable<T>(reason: &str) -> Option<T> {
+    // CI installs Python's venv and Node (`.ci/run`) and reaches PyPI and npm, so there a missing one is a
+    // broken pipeline.
     assert!(std::env::var_os("CI").is_none_or(|v| v.is_empty()), "{reason} (required in CI)");
     eprintln!("SKIPPED: {reason}");
     None
 }
 
-/// The environment's interpreter with the pinned SDKs installed, or `None` when the test is to be skipped.
-/// Built once per test binary; a second process finds it finished or builds its own copy and renames it in.
+fn skipped_on_purpose() -> bool {
+    let skip = std::env::var("CONFORM_SKIP_SDK").is_ok_and(|v| v == "1");
+    if skip {
+        eprintln!("SKIPPED: the SDK compatibility check: CONFORM_SKIP_SDK=1");
+    }
+    skip
+}
+
+/// The Python environment's interpreter with the pinned SDKs installed, or `None` when the test is skipped.
 fn python() -> Option<PathBuf> {
     static PYTHON: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    if std::env::var("CONFORM_SKIP_SDK").is_ok_and(|v| v == "1") {
-        eprintln!("SKIPPED: the SDK compatibility check: CONFORM_SKIP_SDK=1");
+    if skipped_on_purpose() {
         return None;
     }
-    match PYTHON.get_or_init(prepare_venv) {
-        Ok(python) => Some(python.clone()),
-        Err(reason) => unavailable(reason.clone()),
+    let venv = PYTHON.get_or_init(|| {
+        prepared("sdk-venv", "tests/sdk/requirements.txt", |staging| {
+            let base = std::env::var("CONFORM_PYTHON").unwrap_or_else(|_| "python3".into());
+            let hint =
+                "the SDK compatibility check needs python3 with venv (Debian: `apt-get install -y python3-venv`)";
+            run(Command::new(&base).args(["-m", "venv"]).arg(staging), INSTALL_TIMEOUT)
+                .map_err(|e| format!("`{base} -m venv` failed: {e}; {hint}"))?;
+            run(
+                Command::new(staging.join("bin/python"))
+                    .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--timeout", "30", "-r"])
+                    .arg(manifest_dir().join("tests/sdk/requirements.txt")),
+                INSTALL_TIMEOUT,
+            )
+            .map(drop)
+            .map_err(|e| format!("installing the pinned Python SDKs from PyPI failed: {e}"))
+        })
+    });
+    match venv {
+        Ok(venv) => Some(venv.join("bin/python")),
+        Err(reason) => unavailable(reason),
     }
 }
 
-fn prepare_venv() -> Result<PathBuf, String> {
-    let requirements = std::fs::read_to_string(manifest_dir().join("tests/sdk/requirements.txt"))
-        .map_err(|e| format!("tests/sdk/requirements.txt: {e}"))?;
-    let venv = venv_dir();
-    let stamp = |dir: &Path| dir.join("conform-requirements.txt");
-    if std::fs::read_to_string(stamp(&venv)).is_ok_and(|installed| installed == requirements) {
-        return Ok(venv.join("bin/python"));
+/// The `node_modules` folder with the pinned Node SDKs installed, or `None` when the test is skipped.
+fn node_modules() -> Option<PathBuf> {
+    static MODULES: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    if skipped_on_purpose() {
+        return None;
     }
-    let base = std::env::var("CONFORM_PYTHON").unwrap_or_else(|_| "python3".into());
-    let staging = venv.with_file_name(format!("sdk-venv.{}", std::process::id()));
+    let dir = MODULES.get_or_init(|| {
+        let hint = "the SDK compatibility check needs node and npm (Debian: `apt-get install -y nodejs npm`)";
+        run(Command::new("node").arg("--version"), Duration::from_secs(30))
+            .map_err(|e| format!("`node --version` failed: {e}; {hint}"))?;
+        prepared("sdk-node", "tests/sdk/package.json", |staging| {
+            std::fs::create_dir_all(staging).map_err(|e| e.to_string())?;
+            std::fs::copy(manifest_dir().join("tests/sdk/package.json"), staging.join("package.json"))
+                .map_err(|e| e.to_string())?;
+            run(
+                Command::new("npm").args(["install", "--no-audit", "--no-fund", "--silent"]).current_dir(staging),
+                INSTALL_TIMEOUT,
+            )
+            .map(drop)
+            .map_err(|e| format!("installing the pinned Node SDKs from npm failed: {e}; {hint}"))
+        })
+    });
+    match dir {
+        Ok(dir) => Some(dir.join("node_modules")),
+        Err(reason) => unavailable(reason),
+    }
+}
+
+/// `target/{name}`, built by `build` into a staging folder from the pinned `manifest` and reused while that file
+/// is unchanged. It lives beside cargo's own build output, so `cargo clean` removes it. Only a complete folder
+/// takes the shared name: a second test process finds it finished, or builds its own copy and renames it in.
+fn prepared(name: &str, manifest: &str, build: impl Fn(&Path) -> Result<(), String>) -> Result<PathBuf, String> {
+    let pinned = std::fs::read_to_string(manifest_dir().join(manifest)).map_err(|e| format!("{manifest}: {e}"))?;
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).parent().expect("target dir").join(name);
+    let stamp = |dir: &Path| dir.join("conform-pinned.txt");
+    if std::fs::read_to_string(stamp(&dir)).is_ok_and(|installed| installed == pinned) {
+        return Ok(dir);
+    }
+    let staging = dir.with_file_name(format!("{name}.{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&staging);
-    let hint = "the SDK compatibility check needs python3 with venv (Debian: `apt-get install -y python3-venv`)";
-    run(Command::new(&base).args(["-m", "venv"]).arg(&staging), INSTALL_TIMEOUT)
-        .map_err(|e| format!("`{base} -m venv` failed: {e}; {hint}"))?;
-    run(
-        Command::new(staging.join("bin/python"))
-            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--timeout", "30", "-r"])
-            .arg(manifest_dir().join("tests/sdk/requirements.txt")),
-        INSTALL_TIMEOUT,
-    )
-    .map_err(|e| format!("installing the pinned SDKs from PyPI failed: {e}"))?;
-    std::fs::write(stamp(&staging), &requirements).map_err(|e| e.to_string())?;
-    // Only a complete environment takes the shared name; the interpreter finds its packages relative to itself,
-    // so the move keeps it working.
-    let _ = std::fs::remove_dir_all(&venv);
-    if std::fs::rename(&staging, &venv).is_err() {
-        // Another process renamed its own copy in first: use that one.
+    build(&staging)?;
+    std::fs::write(stamp(&staging), &pinned).map_err(|e| e.to_string())?;
+    // A venv's interpreter and node's resolver find their packages relative to themselves, so the move keeps
+    // both working.
+    let _ = std::fs::remove_dir_all(&dir);
+    if std::fs::rename(&staging, &dir).is_err() {
         let _ = std::fs::remove_dir_all(&staging);
     }
-    Ok(venv.join("bin/python"))
+    Ok(dir)
 }
 
 struct Finished {
@@ -141,16 +180,11 @@ fn run_to_end(command: &mut Command, timeout: Duration) -> Result<Finished, Stri
 
 /// Runs `tests/sdk/{script}` with `args` after the base URL of a fresh reference server, and fails the test
 /// with every check's line if any failed.
-fn drive(script: &str, path: &str, args: &[&str]) {
-    let Some(python) = python() else { return };
+fn drive(mut command: Command, script: &str, path: &str, args: &[&str]) {
     let server = common::start(ServerConfig::default());
     let base_url = format!("{}{path}", server.base_url());
     let finished = run_to_end(
-        Command::new(&python)
-            .env("PYTHONDONTWRITEBYTECODE", "1")
-            .arg(manifest_dir().join("tests/sdk").join(script))
-            .arg(&base_url)
-            .args(args),
+        command.arg(manifest_dir().join("tests/sdk").join(script)).arg(&base_url).args(args),
         SCRIPT_TIMEOUT,
     )
     .unwrap_or_else(|e| panic!("{script}: {e}"));
@@ -159,16 +193,39 @@ fn drive(script: &str, path: &str, args: &[&str]) {
     println!("{}", finished.stdout.lines().last().unwrap_or_default());
 }
 
+fn python_script(script: &str, path: &str, args: &[&str]) {
+    let Some(python) = python() else { return };
+    let mut command = Command::new(python);
+    command.env("PYTHONDONTWRITEBYTECODE", "1");
+    drive(command, script, path, args);
+}
+
+fn node_script(script: &str, path: &str, args: &[&str]) {
+    let Some(modules) = node_modules() else { return };
+    let mut command = Command::new("node");
+    command.env("NODE_PATH", modules);
+    drive(command, script, path, args);
+}
+
+const SINCH: [&str; 2] = ["conform-plan", "conform-sinch-token"];
+const XERO: [&str; 3] = ["00000000-0000-4000-8000-00000000c0f0", "conform-xero-token", "conform-xero-read-token"];
+
 #[test]
 fn the_official_sinch_python_sdk_gets_the_documented_values() {
-    drive("python_sinch.py", "", &["conform-plan", "conform-sinch-token"]);
+    python_script("python_sinch.py", "", &SINCH);
 }
 
 #[test]
 fn the_official_xero_python_sdk_gets_the_documented_values() {
-    drive(
-        "python_xero.py",
-        "/api.xro/2.0",
-        &["00000000-0000-4000-8000-00000000c0f0", "conform-xero-token", "conform-xero-read-token"],
-    );
+    python_script("python_xero.py", "/api.xro/2.0", &XERO);
+}
+
+#[test]
+fn the_official_sinch_node_sdk_gets_the_documented_values() {
+    node_script("node_sinch.js", "", &SINCH);
+}
+
+#[test]
+fn the_official_xero_node_sdk_gets_the_documented_values() {
+    node_script("node_xero.js", "/api.xro/2.0", &XERO);
 }
