@@ -474,13 +474,19 @@ async fn update_errors() {
 }
 
 #[tokio::test]
-async fn update_sets_and_clears_auto_update() {
+async fn update_sets_auto_update_null_keeps_it_and_replace_clears_it() {
     let api = Api::start();
     let id = api.create(json!({})).await;
     let path = format!("/groups/{id}");
     let auto = json!({"to": "54321", "add": {"first_word": "JOIN"}});
     assert_eq!(api.post(&path, json!({"auto_update": auto})).await.expect(200)["auto_update"], auto);
-    assert!(api.post(&path, json!({"auto_update": null})).await.expect(200).get("auto_update").is_none());
+    // Null means absent (formats page); only `name: null` removes something. The official Python SDK sends
+    // `"auto_update": null` on every update that leaves it out.
+    let sdk_body = json!({"add": ["123456789"], "remove": null, "add_from_group": null, "remove_from_group": null,
+                          "auto_update": null});
+    assert_eq!(api.post(&path, sdk_body).await.expect(200)["auto_update"], auto);
+    // Replace replaces every parameter: without auto_update the group has none.
+    assert!(api.put(&path, json!({"members": []})).await.expect(200).get("auto_update").is_none());
 }
 
 #[tokio::test]

@@ -112,6 +112,18 @@ async fn probe(fault: &str, api: &Api) -> Value {
             let id = create(api, json!({})).await;
             json!(api.put(&format!("/groups/{id}"), json!({"name": "no members"})).await.status.as_u16())
         }
+        "sinch-null-auto-update-clears" => {
+            let auto = json!({"to": "54321", "add": {"first_word": "join"}});
+            let id = create(api, json!({"auto_update": auto})).await;
+            let body = json!({"add": ["123456789"], "auto_update": null});
+            api.post(&format!("/groups/{id}"), body).await.body.get("auto_update").cloned().into()
+        }
+        "sinch-null-fields-rejected" => {
+            let created = api.post("/groups", json!({"members": null, "child_groups": null})).await.status.as_u16();
+            let id = create(api, json!({})).await;
+            let body = json!({"add": null, "remove": null, "add_from_group": null, "remove_from_group": null});
+            json!([created, api.post(&format!("/groups/{id}"), body).await.status.as_u16()])
+        }
         other => panic!("no probe for fault {other}: add one"),
     }
 }
@@ -183,6 +195,8 @@ async fn healthy_observations_match_the_contract() {
         ("sinch-replace-members-optional", json!(400)),
         ("sinch-negative-page-served", json!(400)),
         ("sinch-unknown-group-400", json!(404)),
+        ("sinch-null-auto-update-clears", json!({"to": "54321", "add": {"first_word": "join"}})),
+        ("sinch-null-fields-rejected", json!([201, 200])),
     ];
     assert_eq!(expected.len(), sinch_faults().len(), "pin every fault's healthy observation");
     for (fault, want) in expected {

@@ -173,6 +173,33 @@ async fn fault_status_unchecked() {
     assert_eq!(status, StatusCode::OK);
 }
 
+#[tokio::test]
+async fn fault_contact_updated_date_missing() {
+    let clean = Xero::new();
+    let id = clean.create_contacts(&["Dated"]).await.remove(0);
+    let (_, body) = clean.get(&format!("/Contacts/{id}")).await;
+    let date = body["Contacts"][0]["UpdatedDateUTC"].as_str().unwrap_or_default().to_string();
+    assert!(date.starts_with("/Date(") && date.ends_with("+0000)/"), "{date}");
+    let xero = Xero::with_fault("xero-contact-updated-date-missing");
+    let id = xero.create_contacts(&["Undated"]).await.remove(0);
+    let (_, body) = xero.get(&format!("/Contacts/{id}")).await;
+    assert_eq!(body["Contacts"][0].get("UpdatedDateUTC"), None);
+}
+
+#[tokio::test]
+async fn fault_contact_ids_ignored() {
+    let names = |body: serde_json::Value| -> Vec<String> {
+        body["Contacts"].as_array().unwrap().iter().map(|c| c["Name"].as_str().unwrap().to_string()).collect()
+    };
+    let clean = Xero::new();
+    let ids = clean.create_contacts(&["A", "B", "C"]).await;
+    assert_eq!(names(clean.get(&format!("/Contacts?IDs={},{}", ids[0], ids[2])).await.1), ["A", "C"]);
+    assert_eq!(clean.get("/Contacts?IDs=not-a-guid").await.0, StatusCode::BAD_REQUEST);
+    let xero = Xero::with_fault("xero-contact-ids-ignored");
+    let ids = xero.create_contacts(&["A", "B", "C"]).await;
+    assert_eq!(names(xero.get(&format!("/Contacts?IDs={},{}", ids[0], ids[2])).await.1), ["A", "B", "C"]);
+}
+
 #[test]
 fn every_xero_fault_has_a_test_here() {
     // Every fault test lives in this file.

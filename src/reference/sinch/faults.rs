@@ -12,6 +12,10 @@ fault_catalogue! {
         AddsAfterRemoves = "sinch-adds-after-removes":
             "update applies removes before adds, so an MSISDN in both lists stays",
         NullNameIgnored = "sinch-null-name-ignored": "update with \"name\": null leaves the name unchanged",
+        NullAutoUpdateClears = "sinch-null-auto-update-clears", should:
+            "update with \"auto_update\": null removes the group's auto_update instead of leaving it (null means absent)",
+        NullFieldsRejected = "sinch-null-fields-rejected":
+            "a request field sent as null (`members`, `add`, `auto_update`, …; not update's `name`) is rejected with 400 instead of read as absent",
         ListOldestFirst = "sinch-list-oldest-first": "list returns groups in chronological order (oldest first)",
         PagesFromOne = "sinch-pages-from-one": "list numbers pages from 1, so page=1 returns the first page",
         CountIsPageLength = "sinch-count-is-page-length":

@@ -63,7 +63,7 @@ pub(crate) struct AutoUpdate {
     pub(crate) remove: Option<Keywords>,
 }
 
-/// How an update treats a nullable field: absent keeps, `null` clears, a value sets.
+/// How an update treats a field: absent (or `null`, except for `name`) keeps, `name: null` clears, a value sets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Change<T> {
     Keep,
@@ -134,7 +134,19 @@ fn string_array<'v>(value: &'v Value, path: &str) -> Result<Vec<&'v str>, SinchE
 }
 
 impl Validator<'_> {
+    /// Under the `NullFieldsRejected` fault, the first field (other than update's `name`) sent as `null`.
+    fn reject_nulls(&self, map: &Map<String, Value>, null_name_allowed: bool) -> Result<(), SinchError> {
+        if !self.config.has(SinchFault::NullFieldsRejected) {
+            return Ok(());
+        }
+        match map.iter().find(|(k, v)| v.is_null() && !(null_name_allowed && k.as_str() == "name")) {
+            Some((key, _)) => Err(mismatch(key, "a value, not null")),
+            None => Ok(()),
+        }
+    }
+
     pub(crate) fn create(&self, map: &Map<String, Value>) -> Result<GroupFields, SinchError> {
+        self.reject_nulls(map, false)?;
         Ok(GroupFields {
             name: self.name(string_field(map, "name", "name")?)?,
             members: self.msisdn_list(map, "members")?,
@@ -154,6 +166,7 @@ impl Validator<'_> {
     }
 
     pub(crate) fn update(&self, map: &Map<String, Value>) -> Result<UpdateFields, SinchError> {
+        self.reject_nulls(map, true)?;
         let name = match map.get("name") {
             None => Change::Keep,
             Some(Value::Null) => Change::Clear,
@@ -163,9 +176,13 @@ impl Validator<'_> {
             },
             Some(_) => return Err(mismatch("name", "a string or null")),
         };
-        let auto_update = match map.get("auto_update") {
+        // Null means absent for every field but `name` (formats page; BEHAVIOURS.md §1.F item 30 is the one
+        // exception): the official Python SDK sends `"auto_update": null` for every update that leaves it out.
+        let auto_update = match field(map, "auto_update") {
+            None if self.config.has(SinchFault::NullAutoUpdateClears) && map.contains_key("auto_update") => {
+                Change::Clear
+            }
             None => Change::Keep,
-            Some(Value::Null) => Change::Clear,
             Some(v) => Change::Set(self.auto_update(v)?),
         };
         Ok(UpdateFields {

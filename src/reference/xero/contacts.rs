@@ -3,10 +3,13 @@
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
+use chrono::Utc;
 use serde_json::Value;
 use uuid::Uuid;
 
 use super::error::XeroError;
+use super::config::XeroConfig;
+use super::faults::XeroFault;
 use super::request::{
     Body, IdPath, Order, Params, Text, entities, id_in, params_of, query_param, select, where_clause,
 };
@@ -16,17 +19,21 @@ use super::writes::{check_name, echo};
 
 const STATUS_INVALID: &str = "The ContactStatus field must be ACTIVE or ARCHIVED.";
 
-/// `GET /Contacts`: ACTIVE contacts (ARCHIVED too with `includeArchived=true`), `where` and `order` as for groups.
+/// `GET /Contacts`: ACTIVE contacts (ARCHIVED too with `includeArchived=true`), only those named by `IDs` when
+/// given, `where` and `order` as for groups.
 pub(crate) async fn list(State(app): State<XeroState>, headers: HeaderMap, params: Params) -> Response {
     app.answer(&headers, |ctx| {
         let params = params_of(params, ctx.config)?;
         let filter = where_clause(&params, CONTACT_FIELDS)?;
         let order = Order::parse(query_param(&params, "order"), CONTACT_FIELDS)?;
         let archived = query_param(&params, "includeArchived").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+        let ids = id_list(query_param(&params, "IDs"))?.filter(|_| !ctx.config.has(XeroFault::ContactIdsIgnored));
         let data = app.store.lock();
-        let contacts =
-            select(&data.contacts, |c| c.status == ContactStatus::Active || archived, filter.as_ref(), &order);
-        Ok(ctx.envelope("Contacts", contacts.iter().map(|c| data.contact_json(c, false)).collect()))
+        let shown = |c: &Contact| {
+            (c.status == ContactStatus::Active || archived) && ids.as_ref().is_none_or(|ids| ids.contains(&c.id))
+        };
+        let contacts = select(&data.contacts, shown, filter.as_ref(), &order);
+        Ok(ctx.envelope("Contacts", faulty(ctx.config, contacts.iter().map(|c| data.contact_json(c, false)).collect())))
     })
 }
 
@@ -36,7 +43,7 @@ pub(crate) async fn get_one(State(app): State<XeroState>, headers: HeaderMap, id
         let id = id_in(id)?;
         let data = app.store.lock();
         let contact = data.contact(id).ok_or(XeroError::NotFound)?;
-        Ok(ctx.envelope("Contacts", vec![data.contact_json(contact, true)]))
+        Ok(ctx.envelope("Contacts", faulty(ctx.config, vec![data.contact_json(contact, true)])))
     })
 }
 
@@ -45,7 +52,7 @@ pub(crate) async fn create(State(app): State<XeroState>, headers: HeaderMap, bod
     app.answer(&headers, |ctx| {
         let entities = entities(body, "Contacts")?;
         let created = create_contacts(&mut app.store.lock(), &entities)?;
-        Ok(ctx.envelope("Contacts", created))
+        Ok(ctx.envelope("Contacts", faulty(ctx.config, created)))
     })
 }
 
@@ -55,8 +62,29 @@ pub(crate) async fn update(State(app): State<XeroState>, headers: HeaderMap, id:
         let id = id_in(id)?;
         let entities = entities(body, "Contacts")?;
         let updated = update_contact(&mut app.store.lock(), id, &entities)?;
-        Ok(ctx.envelope("Contacts", vec![updated]))
+        Ok(ctx.envelope("Contacts", faulty(ctx.config, vec![updated])))
     })
+}
+
+/// The contacts as the active fault, if any, breaks them.
+fn faulty(config: &XeroConfig, mut contacts: Vec<Value>) -> Vec<Value> {
+    if config.has(XeroFault::ContactUpdatedDateMissing) {
+        contacts.iter_mut().filter_map(Value::as_object_mut).for_each(|c| drop(c.remove("UpdatedDateUTC")));
+    }
+    contacts
+}
+
+/// `IDs=a,b,…`: the contacts to return (SPEC `getContacts` parameter `IDs`, "a comma separated list of
+/// ContactIDs"); an id that is not a GUID is a 400, never silently dropped.
+fn id_list(raw: Option<&str>) -> Result<Option<Vec<Uuid>>, XeroError> {
+    let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else { return Ok(None) };
+    raw.split(',')
+        .map(|id| {
+            Uuid::parse_str(id.trim())
+                .map_err(|_| XeroError::BadRequest(format!("IDs: '{}' is not a valid ContactID (a GUID).", id.trim())))
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
 }
 
 fn duplicate_message(name: &str) -> String {
@@ -107,7 +135,7 @@ fn create_contacts(data: &mut Data, entities: &[Value]) -> Result<Vec<Value>, Xe
         echoes.push(contact_echo(Uuid::nil(), &name, &status, &errors));
         if let (Some(name), true) = (checked, errors.is_empty()) {
             let id = Uuid::new_v4();
-            contacts.push(Contact { id, name, status: status_value });
+            contacts.push(Contact { id, name, status: status_value, updated: Utc::now() });
             created.push(id);
         }
     }
@@ -141,5 +169,6 @@ fn update_contact(data: &mut Data, id: Uuid, entities: &[Value]) -> Result<Value
     let contact = data.contact_mut(id).ok_or(XeroError::NotFound)?;
     contact.name = final_name;
     contact.status = new_status;
+    contact.updated = Utc::now();
     data.contact(id).map(|c| data.contact_json(c, false)).ok_or(XeroError::NotFound)
 }

@@ -32,5 +32,9 @@ fault_catalogue! {
         CorrelationIdMismatch = "xero-correlation-id-mismatch", should:
             "the Xero-Correlation-Id header differs from the envelope Id",
         StatusUnchecked = "xero-status-unchecked": "a Status other than ACTIVE or DELETED is ignored instead of a 400",
+        ContactUpdatedDateMissing = "xero-contact-updated-date-missing", should:
+            "contacts from /Contacts lack UpdatedDateUTC",
+        ContactIdsIgnored = "xero-contact-ids-ignored", should:
+            "GET /Contacts ignores the IDs filter and lists every contact",
     }
 }

@@ -2,6 +2,7 @@
 //!
 //! Ids are fixed (several taken from Xero's own examples) so suites can name them.
 
+use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::store::{Contact, ContactStatus, Data, Group, GroupStatus};
@@ -19,7 +20,9 @@ const RIDGEWAY: Uuid = Uuid::from_u128(0x3c4d5e6f_7a8b_4c9d_8e1f_2a3b4c5d6e05);
 const YOUNG: Uuid = Uuid::from_u128(0x4d5e6f7a_8b9c_4d0e_9f2a_3b4c5d6e7f06);
 
 pub(crate) fn sample_data() -> Data {
-    let contact = |id, name: &str, status| Contact { id, name: name.into(), status };
+    // A fixed time, so the sample organisation reads the same on every start.
+    let updated = DateTime::<Utc>::from_timestamp_millis(1_551_399_321_121).unwrap_or_default();
+    let contact = |id, name: &str, status| Contact { id, name: name.into(), status, updated };
     let group = |id: u128, name: &str, status, members: &[Uuid]| Group {
         id: Uuid::from_u128(id),
         name: name.into(),

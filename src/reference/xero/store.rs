@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
+use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use uuid::Uuid;
 
@@ -80,6 +81,8 @@ pub(crate) struct Contact {
     pub(crate) id: Uuid,
     pub(crate) name: String,
     pub(crate) status: ContactStatus,
+    /// When it was created or last renamed, archived or restored: Xero returns it on every contact.
+    pub(crate) updated: DateTime<Utc>,
 }
 
 /// Everything behind the lock.
@@ -194,9 +197,16 @@ impl Data {
             "Phones": [],
             "ContactGroups": groups,
             "ContactPersons": [],
+            "UpdatedDateUTC": ms_date(contact.updated),
             "HasValidationErrors": false,
         })
     }
+}
+
+/// A date as Xero's JSON writes the dates of its records: `/Date(1551399321121+0000)/` (milliseconds since the
+/// epoch and the UTC offset, as the real API returns `UpdatedDateUTC`; BEHAVIOURS.md §2.A item 6).
+pub(crate) fn ms_date(at: DateTime<Utc>) -> String {
+    format!("/Date({}+0000)/", at.timestamp_millis())
 }
 
 /// Fields a `where` clause may name on a contact group.
