@@ -212,10 +212,10 @@ fn every_fixture_folder_has_a_test() {
         "schema-invalid-json",
         "schema-unresolved-ref",
         "several-errors",
+        "suite-limits",
         "tab-indent",
         "two-documents",
         "undefined-in-suite",
-        "suite-limits",
         "undefined-variable",
         "unknown-enum-value",
         "unknown-generator",
@@ -395,7 +395,7 @@ single_error!(
     "suite.yaml",
     3,
     1,
-    "unknown field `secret`, expected one of `name`, `description`, `vars`, `secrets`, `headers`, `snapshot`, `requirements`, `capabilities`"
+    "unknown field `secret`, expected one of `name`, `description`, `vars`, `secrets`, `headers`, `snapshot`, `requirements`, `capabilities`, `rate_limit`, `oauth2`"
 );
 single_error!(
     unknown_key_in_the_catalogue,
