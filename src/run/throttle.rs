@@ -142,7 +142,9 @@ impl Throttle {
                 limiter.until_ready().await;
             }
         }
-        Admission { _permits: permits, waited: started.elapsed() }
+        // Without any limit nothing was waited for: the few microseconds of bookkeeping are not a wait.
+        let waited = if limited { started.elapsed() } else { Duration::ZERO };
+        Admission { _permits: permits, waited }
     }
 
     /// Holds back every request of `suite` for `wait`, and waits it out here (counted for the progress line).
