@@ -32,6 +32,10 @@ fn matching(c: &mut Criterion) {
     let yaml: serde_yaml::Value = serde_yaml::from_str("!unordered '{{members}}'").unwrap();
     let unordered = MatcherBuilder::new().build(&yaml, false, "body").unwrap();
     c.bench_function("unordered 10,000 MSISDNs", |b| b.iter(|| check(&unordered, Some(&actual), &vars).unwrap()));
+    let schemas = SchemaSet::load(Path::new("specs")).unwrap();
+    c.bench_function("schema of a 10,000-member body", |b| {
+        b.iter(|| assert!(schemas.validate("sinch/members.json", &actual).is_empty()))
+    });
 
     let page: Value = serde_json::json!({"page": 0, "page_size": 100, "count": 100, "groups": (0..100).map(|i| serde_json::json!({"id": format!("id{i}"), "name": format!("g{i}"), "size": i, "created_at": "2024-06-06T08:59:22.156Z", "modified_at": "2024-06-06T08:59:22.156Z"})).collect::<Vec<_>>()});
     let yaml: serde_yaml::Value = serde_yaml::from_str(
