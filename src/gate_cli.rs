@@ -79,6 +79,10 @@ pub struct DiffArgs {
     /// Per-request timeout, in seconds. Defaults to 10.
     #[arg(long, value_name = "SECONDS", default_value = "10", value_parser = parse_seconds)]
     pub timeout: Duration,
+    /// Ignore the suites' published limits (`rate_limit:`), e.g. when both sides are implementations of your
+    /// own rather than the real service.
+    #[arg(long)]
+    pub no_suite_limits: bool,
     /// Write the comparison, `json=PATH` or `html=PATH` (repeatable).
     #[arg(long = "report", value_name = "FORMAT=PATH", value_parser = parse_report)]
     pub reports: Vec<(conform::report::ReportFormat, PathBuf)>,

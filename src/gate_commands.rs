@@ -113,10 +113,16 @@ pub(crate) fn side(
 }
 
 /// A runner for one side that keeps every step's normalised response.
-pub(crate) fn recording_runner(side: &Side, jobs: usize, timeout: std::time::Duration) -> Result<Runner, Exit> {
+pub(crate) fn recording_runner(
+    side: &Side,
+    jobs: usize,
+    timeout: std::time::Duration,
+    suite_limits: bool,
+) -> Result<Runner, Exit> {
     let mut config = RunConfig::new(side.target.base_url());
     config.jobs = jobs;
     config.timeout = timeout;
+    config.suite_limits = suite_limits;
     config.embedded_target = side.target.is_embedded();
     Runner::new(side.project.clone(), config).map(Runner::recording_responses).map_err(|e| {
         eprintln!("error: {e}");
@@ -146,11 +152,14 @@ pub fn diff(args: DiffArgs) -> Exit {
     // One case at a time by default: lists and limits are account-wide, and two servers only see the same
     // account state when the cases reach them in the same order.
     let jobs = args.jobs.unwrap_or(1);
-    let (ref_runner, cand_runner) =
-        match (recording_runner(&reference, jobs, args.timeout), recording_runner(&candidate, jobs, args.timeout)) {
-            (Ok(a), Ok(b)) => (a, b),
-            (Err(code), _) | (_, Err(code)) => return code,
-        };
+    let limits = !args.no_suite_limits;
+    let (ref_runner, cand_runner) = match (
+        recording_runner(&reference, jobs, args.timeout, limits),
+        recording_runner(&candidate, jobs, args.timeout, limits),
+    ) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(code), _) | (_, Err(code)) => return code,
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {

@@ -250,7 +250,8 @@ async fn the_bundled_suites_pass_with_issued_tokens() {
     let base_url = server.base_url();
     let output = tokio::task::spawn_blocking(move || {
         std::process::Command::new(env!("CARGO_BIN_EXE_conform"))
-            .args(["run", "--base-url", &base_url, "--exclude-tag", "legacy"])
+            // The reference server is not Xero: the suite's published 60 calls a minute do not apply.
+            .args(["run", "--base-url", &base_url, "--no-suite-limits"])
             .current_dir(env!("CARGO_MANIFEST_DIR"))
             .env("NO_COLOR", "1")
             .env("CONFORM_VAR_XERO_TOKEN", &xero)
