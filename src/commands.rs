@@ -138,12 +138,9 @@ pub fn run(args: RunArgs) -> Exit {
         println!("each case runs {} times; cases that both pass and fail are reported as flaky", args.repeat);
     }
     let progress = ConsoleProgress::new(plan.len() * args.repeat as usize, verbosity, color);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match crate::commands::runtime() {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return Exit::Internal;
-        }
+        Err(code) => return code,
     };
     let result = runtime.block_on(runner.run_repeated(&plan, args.repeat, &|event| progress.on_event(event)));
     progress.finish();
@@ -303,12 +300,9 @@ pub fn serve(args: ServeArgs) -> Exit {
             return Exit::InputError;
         }
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match crate::commands::runtime() {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return Exit::Internal;
-        }
+        Err(code) => return code,
     };
     runtime.block_on(async move {
         let listener = match tokio::net::TcpListener::bind(args.addr).await {
@@ -366,4 +360,12 @@ fn find_named<T: std::fmt::Display>(
     let hint = closest(name).map(|c| format!(", did you mean `{c}`?")).unwrap_or_default();
     eprintln!("error: unknown {kind} `{name}`{hint} (see `conform serve --list-{kind}s`)");
     Err(Exit::InputError)
+}
+
+/// The async runtime of a command; failing to start it is conform's own failure (exit 4), said once here.
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Exit> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| {
+        eprintln!("error: cannot start the async runtime: {e}");
+        Exit::Internal
+    })
 }

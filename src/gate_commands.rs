@@ -160,12 +160,9 @@ pub fn diff(args: DiffArgs) -> Exit {
         (Ok(a), Ok(b)) => (a, b),
         (Err(code), _) | (_, Err(code)) => return code,
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match crate::commands::runtime() {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return Exit::Internal;
-        }
+        Err(code) => return code,
     };
     println!(
         "comparing {} case(s): reference {}, candidate {}",
@@ -263,12 +260,9 @@ pub fn matrix(args: MatrixArgs) -> Exit {
         eprintln!("error: no case matches the selection (check --filter, --tag, --exclude-tag and --requirement)");
         return Exit::InputError;
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match crate::commands::runtime() {
         Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return Exit::Internal;
-        }
+        Err(code) => return code,
     };
     println!(
         "running against {} target(s): {}",
