@@ -104,6 +104,9 @@ fn assert_failed_with_reports(out: &Output, dir: &Path, name: &str) {
     // The non-strict outputs (terminal section, JUnit system-out, JSON and HTML listings) hold the echoed token too.
     assert!(stdout.contains("Non-strict (the contract holds"), "the non-strict section was written:\n{stdout}");
     assert!(stdout.contains("✗ (should) body $.authorization"), "{stdout}");
+    // The reproduction commands of the failed steps are written, with the token as a variable reference.
+    assert!(stdout.contains("reproduce: curl"), "{stdout}");
+    assert!(stdout.contains("${CONFORM_VAR_"), "secrets in curl lines are environment references:\n{stdout}");
 }
 
 #[test]
