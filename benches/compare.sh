@@ -30,12 +30,24 @@ loop=target/release/examples/plain_loop
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-# A suite of N copies of the flow case, in $work/flow-N.
+# A suite of N copies of the flow case, in $work/flow-N: files of 100 cases each, as a case file may hold at
+# most 1 MiB.
 generate() {
   local n=$1 dir="$work/flow-$1"
   mkdir -p "$dir"
   cp benches/flow/suite.yaml "$dir/"
-  { echo "cases:"; for i in $(seq 1 "$n"); do sed "s/@N@/$i/g" benches/flow/flow.yaml.in; done; } >"$dir/flow.yaml"
+  awk -v n="$n" -v dir="$dir" '
+    { template = template $0 "\n" }
+    END {
+      for (i = 1; i <= n; i++) {
+        file = sprintf("%s/flow-%05d.yaml", dir, int((i - 1) / 100))
+        if ((i - 1) % 100 == 0) printf "cases:\n" > file
+        copy = template
+        gsub(/@N@/, i, copy)
+        printf "%s", copy > file
+        if (i % 100 == 0 || i == n) close(file)
+      }
+    }' benches/flow/flow.yaml.in
   echo "$dir"
 }
 

@@ -1,15 +1,43 @@
 //! Where each node of a YAML file starts, by path (`cases[0].steps[2].expect.status`), so errors found after
 //! deserialising (undefined variable, missing schema, bad regex) still point at `file:line:col`.
 
-use std::collections::HashMap;
-
 use yaml_rust2::parser::{Event, MarkedEventReceiver};
 use yaml_rust2::scanner::Marker;
 
-#[derive(Debug, Default)]
+/// Line and column, 1-based.
+type Position = (usize, usize);
+
+/// The file's nodes as a tree, each with where it starts (and where its key starts, inside a mapping).
+///
+/// A tree rather than a map from path strings: the index is built for every file loaded and looked up only a
+/// few times per step, so building it must cost no more than the parse. Formatting and hashing a path string
+/// for every node of a 10,000-case suite took as long as parsing the YAML twice.
+#[derive(Debug)]
 pub(crate) struct PositionIndex {
-    values: HashMap<String, (usize, usize)>,
-    keys: HashMap<String, (usize, usize)>,
+    nodes: Vec<Node>,
+}
+
+#[derive(Debug)]
+struct Node {
+    at: Position,
+    /// Where the key naming this node starts, for a mapping's value.
+    key_at: Option<Position>,
+    children: Children,
+}
+
+#[derive(Debug)]
+enum Children {
+    None,
+    /// Keys in file order, each with its value's node.
+    Map(Vec<(Box<str>, usize)>),
+    Seq(Vec<usize>),
+}
+
+impl Default for PositionIndex {
+    fn default() -> Self {
+        // Node 0 holds the document; an empty file has nothing else.
+        PositionIndex { nodes: vec![Node { at: (1, 1), key_at: None, children: Children::None }] }
+    }
 }
 
 impl PositionIndex {
@@ -23,47 +51,65 @@ impl PositionIndex {
 
     /// Line and column (1-based) of the value at `path`, or of the nearest ancestor known.
     pub(crate) fn value(&self, path: &str) -> (usize, usize) {
-        let mut p = path;
-        loop {
-            if let Some(pos) = self.values.get(p) {
-                return *pos;
-            }
-            match parent(p) {
-                Some(up) => p = up,
-                None => return (1, 1),
-            }
-        }
+        let (node, _) = self.walk(path);
+        self.nodes[node].at
     }
 
     /// Line and column of the key naming `path` (falls back to its value).
     pub(crate) fn key(&self, path: &str) -> (usize, usize) {
-        self.keys.get(path).copied().unwrap_or_else(|| self.value(path))
+        match self.walk(path) {
+            (node, true) => self.nodes[node].key_at.unwrap_or(self.nodes[node].at),
+            (node, false) => self.nodes[node].at,
+        }
+    }
+
+    /// The node at `path` (`cases[0].steps[2].expect`), or its nearest ancestor in the file; and whether the
+    /// whole path was found.
+    fn walk(&self, path: &str) -> (usize, bool) {
+        // The document node holds the root value (the top-level mapping) as its first child.
+        let Children::Seq(root) = &self.nodes[0].children else { return (0, path.is_empty()) };
+        let Some(&(mut node)) = root.first() else { return (0, path.is_empty()) };
+        let mut rest = path;
+        while !rest.is_empty() {
+            let next = match (&self.nodes[node].children, rest.strip_prefix('[')) {
+                (Children::Seq(items), Some(inner)) => {
+                    let Some((number, after)) = inner.split_once(']') else { break };
+                    let Some(&child) = number.parse::<usize>().ok().and_then(|i| items.get(i)) else { break };
+                    rest = after;
+                    child
+                }
+                (Children::Map(entries), None) => {
+                    let tail = rest.strip_prefix('.').unwrap_or(rest);
+                    // A key may itself hold `.` or `[` (a header or body field name): the longest key that
+                    // ends where a path segment can end is the one meant.
+                    let found = entries
+                        .iter()
+                        .filter(|(key, _)| {
+                            tail.strip_prefix(&**key).is_some_and(|after| {
+                                after.is_empty() || after.starts_with('.') || after.starts_with('[')
+                            })
+                        })
+                        .max_by_key(|(key, _)| key.len());
+                    let Some((key, child)) = found else { break };
+                    rest = &tail[key.len()..];
+                    *child
+                }
+                _ => break,
+            };
+            node = next;
+        }
+        (node, rest.is_empty())
     }
 }
 
-fn parent(path: &str) -> Option<&str> {
-    if path.is_empty() {
-        return None;
-    }
-    let cut = path.rfind(['.', '[']).unwrap_or(0);
-    Some(&path[..cut])
-}
-
+/// One open collection while the parser's events come in.
 enum Frame {
-    /// `first_key`: no key seen yet.
-    Map {
-        path: String,
-        pending_key: Option<String>,
-        first_key: bool,
-    },
-    Seq {
-        path: String,
-        next: usize,
-    },
+    /// `pending_key`: the key (and where it starts) whose value comes next; `first_key`: no key seen yet.
+    Map { node: usize, pending_key: Option<(Box<str>, Position)>, first_key: bool },
+    Seq { node: usize },
 }
 
 /// Receives the parser's events in order and records where each node starts.
-#[derive(Default)]
 pub(crate) struct Builder<'a> {
     /// The source, to find where a node's tag starts (events mark the value after it).
     lines: Vec<&'a str>,
@@ -73,7 +119,9 @@ pub(crate) struct Builder<'a> {
 
 impl<'a> Builder<'a> {
     pub(crate) fn new(source: &'a str) -> Self {
-        Builder { lines: source.lines().collect(), ..Builder::default() }
+        let mut index = PositionIndex::default();
+        index.nodes[0].children = Children::Seq(Vec::new());
+        Builder { lines: source.lines().collect(), index, stack: vec![Frame::Seq { node: 0 }] }
     }
 
     pub(crate) fn finish(self) -> PositionIndex {
@@ -82,47 +130,48 @@ impl<'a> Builder<'a> {
 }
 
 impl Builder<'_> {
-    /// The path of the node that starts now, or `None` when it is a mapping key.
-    fn enter(&mut self, scalar: Option<&str>, pos: (usize, usize)) -> Option<String> {
-        let path = match self.stack.last_mut() {
-            None => String::new(),
-            Some(Frame::Seq { path, next }) => {
-                let p = format!("{path}[{next}]");
-                *next += 1;
-                p
+    /// A node starts at `pos`: added under the open collection, and its id returned. A scalar that is a
+    /// mapping key gets no node (it is remembered until its value comes): the id is then `None`. A collection
+    /// used as a key gets a node outside the tree, so its own contents have somewhere to go.
+    fn enter(&mut self, scalar: Option<&str>, pos: Position, children: Children) -> Option<usize> {
+        let id = self.index.nodes.len();
+        let mut node = Node { at: pos, key_at: None, children };
+        match self.stack.last_mut() {
+            None => {}
+            Some(Frame::Seq { node: parent }) => {
+                if let Children::Seq(items) = &mut self.index.nodes[*parent].children {
+                    items.push(id);
+                }
             }
-            Some(Frame::Map { path, pending_key, first_key }) => match pending_key.take() {
-                Some(key) => {
-                    if path.is_empty() {
-                        key
-                    } else {
-                        format!("{path}.{key}")
+            Some(Frame::Map { node: parent, pending_key, first_key }) => match pending_key.take() {
+                Some((key, key_at)) => {
+                    if let Children::Map(entries) = &mut self.index.nodes[*parent].children {
+                        entries.push((key, id));
                     }
+                    node.key_at = Some(key_at);
                 }
                 None => {
-                    let key = scalar.unwrap_or("?").to_string();
-                    let full = if path.is_empty() { key.clone() } else { format!("{path}.{key}") };
-                    self.index.keys.insert(full, pos);
                     // yaml-rust2 marks a block mapping where it recognises it (at its first `:`), so a case or
                     // step would point mid-line; it starts at its first key.
-                    if std::mem::take(first_key)
-                        && let Some(start) = self.index.values.get_mut(path.as_str())
-                    {
+                    if std::mem::take(first_key) {
+                        let start = &mut self.index.nodes[*parent].at;
                         *start = (*start).min(pos);
                     }
-                    *pending_key = Some(key);
-                    return None;
+                    *pending_key = Some((scalar.unwrap_or("?").into(), pos));
+                    if matches!(node.children, Children::None) {
+                        return None;
+                    }
                 }
             },
-        };
-        self.index.values.entry(path.clone()).or_insert(pos);
-        Some(path)
+        }
+        self.index.nodes.push(node);
+        Some(id)
     }
 }
 
 impl Builder<'_> {
     /// A tagged node starts at its tag (`!regex '…'`), which the parser's mark (at the value) leaves out.
-    fn tag_start(&self, (line, col): (usize, usize)) -> (usize, usize) {
+    fn tag_start(&self, (line, col): Position) -> Position {
         let Some(text) = line.checked_sub(1).and_then(|i| self.lines.get(i)) else { return (line, col) };
         let before: String = text.chars().take(col.saturating_sub(1)).collect();
         match before.rfind('!') {
@@ -142,18 +191,18 @@ impl MarkedEventReceiver for Builder<'_> {
         let mark = if tagged { self.tag_start(pos) } else { pos };
         match ev {
             Event::Scalar(value, ..) => {
-                self.enter(Some(&value), mark);
+                self.enter(Some(&value), mark, Children::None);
             }
             Event::Alias(_) => {
-                self.enter(None, mark);
+                self.enter(None, mark, Children::None);
             }
             Event::SequenceStart(..) => {
-                let path = self.enter(None, mark).unwrap_or_default();
-                self.stack.push(Frame::Seq { path, next: 0 });
+                let Some(node) = self.enter(None, mark, Children::Seq(Vec::new())) else { return };
+                self.stack.push(Frame::Seq { node });
             }
             Event::MappingStart(..) => {
-                let path = self.enter(None, mark).unwrap_or_default();
-                self.stack.push(Frame::Map { path, pending_key: None, first_key: true });
+                let Some(node) = self.enter(None, mark, Children::Map(Vec::new())) else { return };
+                self.stack.push(Frame::Map { node, pending_key: None, first_key: true });
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 self.stack.pop();
@@ -162,6 +211,7 @@ impl MarkedEventReceiver for Builder<'_> {
         }
     }
 }
+
 
 #[cfg(test)]
 mod tests {
@@ -182,6 +232,27 @@ mod tests {
         assert_eq!(index.value("cases[0].steps[0].request"), (4, 18));
         // Unknown paths fall back to the nearest ancestor.
         assert_eq!(index.value("cases[0].steps[0].expect.body.x"), index.value("cases[0].steps[0].expect"));
+        assert_eq!(index.value("cases[3]"), index.value("cases"));
+        assert_eq!(index.key("cases[0].nope"), index.value("cases[0]"));
+    }
+
+    #[test]
+    fn keys_may_hold_dots_and_brackets() {
+        let src = "headers:\n  x.request.id: a\n  x: b\n  list[0]: c\nbody:\n  a.b: {c: 1}\n";
+        let index = PositionIndex::build(src);
+        assert_eq!(index.value("headers.x.request.id"), (2, 17));
+        assert_eq!(index.key("headers.x.request.id"), (2, 3));
+        assert_eq!(index.value("headers.x"), (3, 6));
+        assert_eq!(index.value("headers.list[0]"), (4, 12));
+        assert_eq!(index.value("body.a.b.c"), (6, 12));
+    }
+
+    #[test]
+    fn collections_as_keys_and_empty_files_are_indexed_without_panic() {
+        let index = PositionIndex::build("? [a, b]\n: {c: 1}\nd: 2\n");
+        assert_eq!(index.value("d"), (3, 4));
+        let empty = PositionIndex::build("");
+        assert_eq!(empty.value("cases[0]"), (1, 1));
     }
 }
 
