@@ -8,8 +8,7 @@
 //! they copy, so one alias of a large list repeated many times still expands to gigabytes. yaml-rust2 is
 //! driven one event at a time here and stops at the first limit.
 
-use std::collections::HashMap;
-
+use fnv::FnvHashMap;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::TScalarStyle;
 
@@ -134,13 +133,14 @@ struct Open {
     keys: Option<(SeenKeys, bool)>,
 }
 
-/// Key identity → where it was first written.
-type SeenKeys = HashMap<String, (usize, usize)>;
+/// Key identity → where it was first written. FNV: the keys are short, and hashing them with the default
+/// SipHash was a visible part of loading.
+type SeenKeys = FnvHashMap<String, (usize, usize)>;
 
 #[derive(Default)]
 struct Guard {
     open: Vec<Open>,
-    anchors: HashMap<usize, Size>,
+    anchors: FnvHashMap<usize, Size>,
     /// Every value so far, aliases counted as what they repeat.
     nodes: u64,
     alias_nodes: u64,
@@ -173,7 +173,7 @@ impl Guard {
                     return self.stop(depth_problem(at));
                 }
                 self.nodes += 1;
-                let keys = matches!(event, Event::MappingStart(..)).then(|| (HashMap::new(), true));
+                let keys = matches!(event, Event::MappingStart(..)).then(|| (SeenKeys::default(), true));
                 self.open.push(Open { anchor: *anchor, nodes_before: self.nodes - 1, height: 0, keys });
             }
             Event::SequenceEnd | Event::MappingEnd => {
@@ -191,7 +191,7 @@ impl Guard {
                 if *anchor != 0 {
                     self.anchors.insert(*anchor, size);
                 }
-                self.child_done(size, Some(Key::of(value, *style)), at);
+                self.child_done(size, Some((value, *style)), at);
             }
             Event::Alias(anchor) => {
                 let size = self.anchors.get(anchor).copied().unwrap_or(Size { nodes: 1, height: 0 });
@@ -210,13 +210,16 @@ impl Guard {
         Ok(())
     }
 
-    /// A node inside the innermost open collection is complete; `key` is its text when it is a scalar.
-    fn child_done(&mut self, size: Size, key: Option<Key<'_>>, at: (usize, usize)) {
+    /// A node inside the innermost open collection is complete; `scalar` is its text and style when it is a
+    /// scalar.
+    fn child_done(&mut self, size: Size, scalar: Option<(&str, TScalarStyle)>, at: (usize, usize)) {
         let Some(parent) = self.open.last_mut() else { return };
         parent.height = parent.height.max(size.height);
         let Some((keys, expecting_key)) = parent.keys.as_mut() else { return };
         let was_key = std::mem::replace(expecting_key, !*expecting_key);
-        if let (true, Some(key)) = (was_key, key) {
+        // Only keys are looked at: most scalars are values, and taking their identity costs an allocation.
+        if let (true, Some((text, style))) = (was_key, scalar) {
+            let key = Key::of(text, style);
             if let Some(first) = keys.get(&key.identity) {
                 let message = format!("duplicate key `{}` (first at line {}, column {})", key.text, first.0, first.1);
                 self.problems.push(Problem { at, message });

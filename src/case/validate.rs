@@ -71,6 +71,10 @@ impl<T> FileValidator<'_, T> {
 
     /// Checks every template string inside a YAML value against the scope.
     fn check_value_vars(&mut self, value: &serde_yaml::Value, path: &str, scope: &Scope) {
+        // Paths are only needed for a message: the usual value, all in scope, is walked without building any.
+        if all_vars_known(value, scope) {
+            return;
+        }
         match value {
             serde_yaml::Value::String(s) => {
                 if let Ok(t) = Template::parse(s) {
@@ -438,4 +442,17 @@ impl FileValidator<'_, RawCaseFile> {
 
 fn is_pointer(p: &str) -> bool {
     p.is_empty() || p.starts_with('/')
+}
+
+/// Whether every variable used by a template string inside `value` is known in `scope`.
+fn all_vars_known(value: &serde_yaml::Value, scope: &Scope) -> bool {
+    match value {
+        serde_yaml::Value::String(s) => {
+            Template::parse(s).map_or(true, |t| t.vars().all(|var| scope.known.contains(var)))
+        }
+        serde_yaml::Value::Sequence(items) => items.iter().all(|v| all_vars_known(v, scope)),
+        serde_yaml::Value::Mapping(map) => map.values().all(|v| all_vars_known(v, scope)),
+        serde_yaml::Value::Tagged(t) => all_vars_known(&t.value, scope),
+        _ => true,
+    }
 }
