@@ -118,10 +118,14 @@ pub fn run(args: RunArgs) -> Exit {
         suite_limits: !args.no_suite_limits,
     };
     let runner = match Runner::new(Arc::new(project), config) {
-        Ok(r) => match baseline {
-            Some(b) => r.with_baseline(b),
-            None => r,
-        },
+        Ok(r) => {
+            let r = match baseline {
+                Some(b) => r.with_baseline(b),
+                None => r,
+            };
+            // The terminal shows passing cases as counts and durations; the report files show their steps.
+            if args.reports.is_empty() { r.condensing_passes() } else { r }
+        }
         Err(e) => {
             eprintln!("error: {e}");
             return Exit::Internal;

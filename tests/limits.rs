@@ -160,6 +160,19 @@ fn throttled_answers_are_waited_out_sent_again_and_reported_never_failed() {
     assert!(out.html.contains("throttled 2×"), "HTML case tag");
 }
 
+/// Without a report file the run keeps only what the summary needs of a passing case; the waits of the passing
+/// cases still add up in the terminal summary.
+#[test]
+fn the_summary_counts_the_waits_of_passing_cases_when_no_report_keeps_their_steps() {
+    let server = LimitsServer::start(Duration::from_secs(60), true);
+    let file = format!("{SUITE}/throttle.yaml");
+    let out = common::conform(&["run", &file, "--base-url", &server.base_url(), "--max-throttle-wait", "30"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "{stdout}");
+    assert!(stdout.contains("5 throttled answer(s) (429/503 Retry-After) waited out"), "{stdout}");
+    assert!(stdout.contains("5 passed, 0 failed, 1 errored"), "{stdout}");
+}
+
 #[test]
 fn oauth2_tokens_are_fetched_once_refreshed_before_expiry_and_never_shown() {
     let server = LimitsServer::start(Duration::from_secs(2), true);

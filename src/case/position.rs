@@ -105,8 +105,14 @@ impl PositionIndex {
 /// One open collection while the parser's events come in.
 enum Frame {
     /// `pending_key`: the key (and where it starts) whose value comes next; `first_key`: no key seen yet.
-    Map { node: usize, pending_key: Option<(Box<str>, Position)>, first_key: bool },
-    Seq { node: usize },
+    Map {
+        node: usize,
+        pending_key: Option<(Box<str>, Position)>,
+        first_key: bool,
+    },
+    Seq {
+        node: usize,
+    },
 }
 
 /// Receives the parser's events in order and records where each node starts.
@@ -211,7 +217,6 @@ impl MarkedEventReceiver for Builder<'_> {
         }
     }
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -387,6 +387,7 @@ mod tests {
             }],
             runs: vec![],
             baseline: None,
+            condensed: None,
         }
     }
 

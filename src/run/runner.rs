@@ -15,7 +15,7 @@ use super::transport::Transport;
 use crate::case::vars::{Generators, to_text};
 use crate::gate::baseline::Baseline;
 use crate::project::Project;
-use crate::results::{CaseResult, RunEvent, RunResult};
+use crate::results::{CaseResult, Outcome, RunEvent, RunResult};
 use crate::secrets::{Masked, Masker, is_secret_name};
 use crate::select::CaseRef;
 
@@ -37,6 +37,8 @@ pub struct Runner {
     baseline: Option<Arc<Baseline>>,
     /// Keep each step's normalised response in the results, for `conform diff`.
     pub(super) record_responses: bool,
+    /// Let the steps of passing cases go once they are reported (no requested report shows them).
+    condense_passes: bool,
 }
 
 impl Runner {
@@ -46,7 +48,17 @@ impl Runner {
         let generators = Arc::new(Generators::new());
         let masker = run_masker(&project, &config, &generators);
         let access = Access::new(&project, &config, &transport, &masker, &generators);
-        Ok(Self { transport, project, config, generators, access, masker, baseline: None, record_responses: false })
+        Ok(Self {
+            transport,
+            project,
+            config,
+            generators,
+            access,
+            masker,
+            baseline: None,
+            record_responses: false,
+            condense_passes: false,
+        })
     }
 
     /// Marks the results of the cases `baseline` lists as expected, unexpectedly passing or worse.
@@ -59,6 +71,14 @@ impl Runner {
     /// implementations. Off by default: a run keeps no bodies.
     pub fn recording_responses(mut self) -> Self {
         self.record_responses = true;
+        self
+    }
+
+    /// Keeps only what the summary needs of a passing case (its id, requirements, duration and rate-limit
+    /// waits) once the progress display has seen it, so the memory of a long run grows with its failures, not
+    /// with its cases. For runs whose reports (JSON, JUnit, HTML) do not list passing cases' steps.
+    pub fn condensing_passes(mut self) -> Self {
+        self.condense_passes = true;
         self
     }
 
@@ -127,6 +147,11 @@ impl Runner {
                     r
                 };
                 on_event(RunEvent::CaseFinished(&result));
+                let result = if self.condense_passes && result.outcome == Outcome::Passed {
+                    Masked::new(result.into_inner().condensed(), &self.masker)
+                } else {
+                    result
+                };
                 (order, result)
             })
             .buffer_unordered(self.config.jobs.max(1))
