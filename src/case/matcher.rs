@@ -68,6 +68,29 @@ impl CmpOp {
 #[derive(Debug, Clone)]
 pub struct Pattern(pub(crate) regex::Regex);
 
+/// `src` compiled, or the same pattern compiled earlier: a suite writes the same `!regex` (an id's format, a
+/// timestamp's) in case after case, and compiling a pattern costs more than loading the case that holds it.
+/// A compiled `Regex` is shared by cloning. At most [`COMPILED_KEPT`] patterns are kept, so a file of
+/// distinct patterns cannot grow the cache past the model that holds them anyway.
+fn compile(src: &str) -> Result<regex::Regex, regex::Error> {
+    thread_local! {
+        static COMPILED: std::cell::RefCell<fnv::FnvHashMap<String, regex::Regex>> = Default::default();
+    }
+    COMPILED.with_borrow_mut(|compiled| {
+        if let Some(re) = compiled.get(src) {
+            return Ok(re.clone());
+        }
+        let re = regex::Regex::new(src)?;
+        if compiled.len() >= COMPILED_KEPT {
+            compiled.clear();
+        }
+        compiled.insert(src.to_string(), re.clone());
+        Ok(re)
+    })
+}
+
+const COMPILED_KEPT: usize = 1024;
+
 impl PartialEq for Pattern {
     fn eq(&self, other: &Self) -> bool {
         self.0.as_str() == other.0.as_str()
@@ -226,7 +249,7 @@ impl MatcherBuilder {
                     .invalid(path, "`!type` takes one of string, number, integer, boolean, array, object, null".into()),
             },
             "regex" => match arg.as_str() {
-                Some(src) => match regex::Regex::new(src) {
+                Some(src) => match compile(src) {
                     Ok(re) => Ok(Matcher::Regex(Pattern(re))),
                     Err(e) => self.invalid(path, format!("invalid regex `{src}`: {}", last_line(&e.to_string()))),
                 },
