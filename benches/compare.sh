@@ -12,8 +12,8 @@
 # 3. Start-up: `conform validate` (load and compile every case and schema) for the bundled suites and for
 #    generated suites of 1,000 and 10,000 cases.
 # 4. The reference server's requests per second for create and for list, 64 clients at once.
-# Checking a 10,000-member body against its schema and an `!unordered` matcher is in `cargo bench`
-# (benches/harness.rs).
+# 5. Checking a 10,000-member body against its schema and with an `!unordered` matcher (the criterion benches
+#    of benches/harness.rs, run briefly).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 FLOWS=${1:-1000}
@@ -69,9 +69,17 @@ median() {
     awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
+# row LABEL [BASE]: the medians of LABEL, and its wall time as a multiple of BASE's.
 row() {
-  printf "| %-34s | %8.3f s | %8.3f s | %7.1f MiB |\n" "$1" "$(median "$1" 2)" "$(median "$1" 3)" \
+  local times="—"
+  if [ -n "${2:-}" ]; then times=$(ratio "$1" "$2" 2); fi
+  printf "| %-34s | %8.3f s | %8s | %8.3f s | %7.1f MiB |\n" "$1" "$(median "$1" 2)" "$times" "$(median "$1" 3)" \
     "$(awk -v k="$(median "$1" 4)" 'BEGIN { print k / 1024 }')"
+}
+
+header() {
+  echo "| what                               |     wall   | × plain loop |     CPU    |  peak memory |"
+  echo "|---|---:|---:|---:|---:|"
 }
 
 ratio() {
@@ -85,10 +93,9 @@ for _ in $(seq 1 "$ROUNDS"); do
   measure loop "$loop" "$FLOWS"
   measure conform "$conform" run "$flows" --jobs 1 --no-snapshots --quiet
 done
-echo "| what                               |     wall   |     CPU    |  peak memory |"
-echo "|---|---:|---:|---:|"
-row loop
-row conform
+header
+row loop loop
+row conform loop
 echo "conform ÷ plain loop: wall $(ratio conform loop 2), CPU $(ratio conform loop 3), peak memory $(ratio conform loop 4)"
 
 echo
@@ -97,6 +104,7 @@ for _ in $(seq 1 "$ROUNDS"); do
   measure "bundled --jobs 1" "$conform" run --jobs 1 --quiet
   measure "bundled (default jobs)" "$conform" run --quiet
 done
+header
 row "bundled --jobs 1"
 row "bundled (default jobs)"
 
@@ -109,6 +117,7 @@ for _ in $(seq 1 "$ROUNDS"); do
   measure "validate 1,000 cases" "$conform" validate "$small"
   measure "validate 10,000 cases" "$conform" validate "$large"
 done
+header
 row "validate bundled"
 row "validate 1,000 cases"
 row "validate 10,000 cases"
@@ -118,3 +127,8 @@ echo
 echo "== 4. the reference server, 64 clients at once for 3 s"
 "$loop" --rps create 64 3
 "$loop" --rps list 64 3
+
+echo
+echo "== 5. checking a 10,000-member body: its JSON Schema and an !unordered matcher (criterion, benches/harness.rs)"
+cargo bench --quiet --bench harness -- --warm-up-time 1 --measurement-time 3 "10,000" 2>&1 |
+  grep -E "^(unordered|schema)|time:" || echo "(cargo bench failed; run it alone to see why)"

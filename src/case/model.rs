@@ -170,7 +170,8 @@ pub struct Step {
     pub(crate) location: Location,
     pub(crate) pause: Option<Duration>,
     pub(crate) request: Request,
-    pub(crate) paginate: Option<Paginate>,
+    /// Boxed: few steps paginate, and every step of a loaded suite is kept in memory for the run.
+    pub(crate) paginate: Option<Box<Paginate>>,
     /// Try the step again until its `must` expectations hold.
     pub(crate) retry: Option<Retry>,
     pub(crate) expect: Expect,

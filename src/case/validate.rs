@@ -210,18 +210,15 @@ impl FileValidator<'_, RawCaseFile> {
                 scope.later_captures.entry(name.clone()).or_insert(i);
             }
         }
-        let steps: Vec<Step> = raw
-            .steps
-            .iter()
-            .enumerate()
-            .filter_map(|(i, s)| self.step(s, &format!("{path}.steps[{i}]"), &mut scope, ctx.options))
-            .collect();
-        let cleanup: Vec<Step> = raw
-            .cleanup
-            .iter()
-            .enumerate()
-            .filter_map(|(i, s)| self.step(s, &format!("{path}.cleanup[{i}]"), &mut scope, ctx.options))
-            .collect();
+        // Exact capacities: every step of every case is kept for the run.
+        let mut steps = Vec::with_capacity(raw.steps.len());
+        for (i, s) in raw.steps.iter().enumerate() {
+            steps.extend(self.step(s, &format!("{path}.steps[{i}]"), &mut scope, ctx.options));
+        }
+        let mut cleanup = Vec::with_capacity(raw.cleanup.len());
+        for (i, s) in raw.cleanup.iter().enumerate() {
+            cleanup.extend(self.step(s, &format!("{path}.cleanup[{i}]"), &mut scope, ctx.options));
+        }
         if self.errors.len() > errors_before {
             return None;
         }
@@ -362,7 +359,7 @@ impl FileValidator<'_, RawCaseFile> {
             location: location(&self.parsed.path, self.parsed.positions.value(path)),
             pause: raw.pause_ms.map(Duration::from_millis),
             request: Request { method, path: path_t, query, headers, body },
-            paginate,
+            paginate: paginate.map(Box::new),
             retry,
             expect,
             captures,
