@@ -4,12 +4,15 @@
 use std::collections::HashMap;
 
 use yaml_rust2::parser::{Event, MarkedEventReceiver};
-use yaml_rust2::scanner::Marker;
+use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 #[derive(Debug, Default)]
 pub(crate) struct PositionIndex {
     values: HashMap<String, (usize, usize)>,
     keys: HashMap<String, (usize, usize)>,
+    /// Plain scalars that YAML may read as null, a boolean or a number, as written (`null`, `~`, `0x10`,
+    /// `1.50`): where a string is expected they are read as this text, which the parsed value has lost.
+    plain_texts: HashMap<String, String>,
 }
 
 impl PositionIndex {
@@ -33,6 +36,11 @@ impl PositionIndex {
                 None => return (1, 1),
             }
         }
+    }
+
+    /// The text of the plain scalar at `path` when YAML may read it as something other than a string.
+    pub(crate) fn plain_text(&self, path: &str) -> Option<&str> {
+        self.plain_texts.get(path).map(String::as_str)
     }
 
     /// Line and column of the key naming `path` (falls back to its value).
@@ -141,8 +149,13 @@ impl MarkedEventReceiver for Builder<'_> {
         let pos = (mark.line(), mark.col() + 1);
         let mark = if tagged { self.tag_start(pos) } else { pos };
         match ev {
-            Event::Scalar(value, ..) => {
-                self.enter(Some(&value), mark);
+            Event::Scalar(value, style, ..) => {
+                if let Some(path) = self.enter(Some(&value), mark)
+                    && style == TScalarStyle::Plain
+                    && may_not_be_a_string(&value)
+                {
+                    self.index.plain_texts.insert(path, value);
+                }
             }
             Event::Alias(_) => {
                 self.enter(None, mark);
@@ -161,6 +174,13 @@ impl MarkedEventReceiver for Builder<'_> {
             _ => {}
         }
     }
+}
+
+/// Whether YAML may read a plain scalar as null, a boolean or a number; a few strings are let in too (`-x`,
+/// `.git`), which costs only their room in the index.
+fn may_not_be_a_string(text: &str) -> bool {
+    matches!(text, "" | "~" | "null" | "Null" | "NULL" | "true" | "True" | "TRUE" | "false" | "False" | "FALSE")
+        || text.starts_with(|c: char| c.is_ascii_digit() || "+-.".contains(c))
 }
 
 #[cfg(test)]
@@ -182,6 +202,14 @@ mod tests {
         assert_eq!(index.value("cases[0].steps[0].request"), (4, 18));
         // Unknown paths fall back to the nearest ancestor.
         assert_eq!(index.value("cases[0].steps[0].expect.body.x"), index.value("cases[0].steps[0].expect"));
+    }
+
+    #[test]
+    fn plain_scalars_that_may_not_be_strings_keep_their_text() {
+        let index = PositionIndex::build("a: [null, ~, 1.50, 0x10, True, x, '1', -5]\nb:\n");
+        let texts: Vec<Option<&str>> = (0..8).map(|i| index.plain_text(&format!("a[{i}]"))).collect();
+        assert_eq!(texts, [Some("null"), Some("~"), Some("1.50"), Some("0x10"), Some("True"), None, None, Some("-5")]);
+        assert_eq!(index.plain_text("b"), Some(""));
     }
 }
 
