@@ -1,7 +1,8 @@
 //! Reading one YAML file of a suite: its bytes into text within the limits, the scan (positions, bounds), one
 //! parse by serde_yaml into a tree, then the raw structs out of the tree (`tree.rs`) with every format error
 //! at its own `file:line:col`. A case file is read case by case, so one broken case leaves the others to
-//! validation. serde_yaml is called only here and in `tree.rs`, so a maintained fork can replace it in one place.
+//! validation. The loader parses and deserialises with serde_yaml only here and in `tree.rs` (elsewhere it uses
+//! only its `Value` type), so a maintained fork can replace it in one place.
 
 use std::path::{Path, PathBuf};
 
