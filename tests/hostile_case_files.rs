@@ -1,6 +1,7 @@
 //! Case files made to hurt the loader, generated at test time into a temporary folder (a 50 MiB file is not
 //! committed): each ends `conform validate` with exit 2, the position and one sentence, within a time and a
-//! memory bound — not a hang, a stack overflow or gigabytes of aliases.
+//! memory bound — not a hang, a stack overflow or gigabytes of aliases. A file broken everywhere lists its
+//! first 100 errors, not a screen for every case.
 //!
 //! Memory is the child's peak resident set as the kernel reports it to `wait4`. That figure includes what this
 //! test process held when it started the child (Linux keeps the peak across `exec`), so no test here holds a
@@ -183,4 +184,57 @@ fn aliases_after_a_line_only_libyaml_accepts() {
     let text = format!("a:\tb\nbig: &big [{list}]\ncases: [{aliases}]\n");
     let (dir, run) = validate(text.as_bytes());
     assert_refused(dir.path(), &run, 1, 4, "':' must be followed by a valid YAML whitespace");
+}
+
+/// A file just under the size limit that is read to its end, as a file broken in every case is (every case is
+/// read for its errors): a valid file of that size needs about 80 MiB in a debug build.
+const READ_FILE_MEMORY_BOUND_KIB: i64 = 160 * 1024;
+
+/// Exit 2 in bounded time and memory with the first 100 errors of the file, the first at `line:column` saying
+/// `first`, and one more line saying the rest are not listed.
+fn assert_errors_capped(dir: &Path, run: &Run, line: usize, column: usize, first: &str) {
+    assert_eq!(run.code, Some(2), "exit code; stderr:\n{}", run.stderr);
+    assert!(run.elapsed < TIME_BOUND, "took {:?}", run.elapsed);
+    assert!(run.peak_rss_kib < READ_FILE_MEMORY_BOUND_KIB, "peak memory {} KiB", run.peak_rss_kib);
+    let file = dir.join("cases.yaml").display().to_string();
+    let headers: Vec<&str> = run.stderr.lines().filter(|l| l.starts_with(&file)).collect();
+    assert_eq!(headers.first().copied(), Some(format!("{file}:{line}:{column}: {first}").as_str()));
+    assert_eq!(headers.len(), 101, "100 errors and the note:\n{}", run.stderr);
+    let note = headers.last().expect("a note");
+    assert!(note.ends_with(": more than 100 errors in this file; the rest are not listed"), "{note}");
+}
+
+/// About 1 MiB (the largest file read) of `head` and then `item` repeated, with `{i}` replaced by its number.
+fn near_the_limit(head: &str, item: &str) -> Vec<u8> {
+    let mut text = head.to_string();
+    let mut i = 0;
+    while text.len() < 1000 * 1000 {
+        text.push_str(&item.replace("{i}", &i.to_string()));
+        i += 1;
+    }
+    text.into_bytes()
+}
+
+#[test]
+fn every_case_broken_lists_the_first_hundred_errors() {
+    // 25,000 cases, each with an unknown key and a wrong type: each case is read twice, the file once.
+    let text = near_the_limit("cases:\n", "  - name: c{i}\n    stepz: []\n    tags: 5\n");
+    let (dir, run) = validate(&text);
+    let first = "cases[0]: unknown field `stepz`, expected one of `name`, `description`, `tags`, `requirements`, \
+                 `vars`, `needs`, `steps`, `cleanup`";
+    assert_errors_capped(dir.path(), &run, 3, 5, first);
+}
+
+#[test]
+fn every_step_of_one_large_case_broken_lists_the_first_hundred_errors() {
+    // One case of 20,000 steps, each with an unknown key: the case is read again after each error, so the cap
+    // also bounds the time, to 100 readings of the case.
+    let text = near_the_limit(
+        "cases:\n  - name: big\n    steps:\n",
+        "      - request: {method: GET, path: /x}\n        expectt: {}\n",
+    );
+    let (dir, run) = validate(&text);
+    let first = "cases[0].steps[0]: unknown field `expectt`, expected one of `name`, `pause_ms`, `request`, \
+                 `paginate`, `retry`, `expect`, `capture`, `snapshot`";
+    assert_errors_capped(dir.path(), &run, 5, 9, first);
 }

@@ -3,6 +3,8 @@
 //! (`tests/fixtures/load-errors/<kind>/`).
 
 mod common;
+#[path = "load_errors/together.rs"]
+mod together;
 
 use std::path::Path;
 
@@ -199,6 +201,8 @@ fn every_fixture_folder_has_a_test() {
         "duplicate-case-name",
         "duplicate-key",
         "empty-file",
+        "format-and-validation-errors",
+        "format-errors-in-two-cases",
         "generator-arity",
         "invalid-pointer",
         "invalid-regex",
@@ -212,6 +216,7 @@ fn every_fixture_folder_has_a_test() {
         "schema-invalid-json",
         "schema-unresolved-ref",
         "several-errors",
+        "suite-format-errors",
         "suite-limits",
         "tab-indent",
         "two-documents",
@@ -227,6 +232,7 @@ fn every_fixture_folder_has_a_test() {
         "unknown-key-should",
         "unknown-key-step",
         "unknown-key-suite",
+        "unknown-keys-in-two-steps",
         "unknown-matcher",
         "unknown-requirement",
         "utf16",

@@ -5,14 +5,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
 
-use serde::de::DeserializeOwned;
-
 use super::budget::{Rate, RateBudget};
 use super::diagnostic::{Diagnostic, LoadErrors};
 use super::model::*;
-use super::position::PositionIndex;
 use super::raw::*;
-use super::scan;
+use super::read::{Parsed, parse_case_file, parse_file};
 use super::validate::{FileValidator, SuiteContext};
 use super::value::yaml_key;
 
@@ -129,167 +126,6 @@ fn case_files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// A YAML file read and deserialised, with its source and position index kept for later diagnostics.
-pub(super) struct Parsed<T> {
-    pub(super) path: PathBuf,
-    pub(super) source: String,
-    pub(super) positions: PositionIndex,
-    pub(super) value: T,
-}
-
-impl<T> Parsed<T> {
-    pub(super) fn at_value(&self, yaml_path: &str, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::new(location(&self.path, self.positions.value(yaml_path)), message).with_source(&self.source)
-    }
-
-    pub(super) fn at_key(&self, yaml_path: &str, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::new(location(&self.path, self.positions.key(yaml_path)), message).with_source(&self.source)
-    }
-}
-
-/// Case files, suite files and requirement catalogues larger than this are refused unread: the largest bundled
-/// file is 41 KB, and a file of this size already takes about a second to load. A suite folder takes any
-/// number of files.
-pub(crate) const MAX_FILE_BYTES: u64 = 1024 * 1024;
-
-/// What a kind of YAML file must hold, for the message about an empty one.
-pub(super) trait YamlFile: DeserializeOwned {
-    /// `a \`cases:\` list`
-    const NEEDS: &'static str;
-}
-
-impl YamlFile for RawSuite {
-    const NEEDS: &'static str = "";
-}
-
-impl YamlFile for RawCaseFile {
-    const NEEDS: &'static str = "a `cases:` list";
-}
-
-impl YamlFile for Catalogue {
-    const NEEDS: &'static str = "`suite:`, `title:` and a `requirements:` list";
-}
-
-/// serde_yaml is read only here, so a maintained fork can replace it in one place. Every file first passes the
-/// checks of `read_text` and `scan.rs`, so serde_yaml only ever sees text within the loader's limits.
-fn parse_file<T: YamlFile>(path: &Path) -> Result<Parsed<T>, Vec<Diagnostic>> {
-    let source = read_text(path).map_err(|d| vec![d])?;
-    let at = |(line, column), message: String| Diagnostic::new(location(path, (line, column)), message);
-    if !T::NEEDS.is_empty()
-        && let Some(what) = blank(&source)
-    {
-        return Err(vec![at((1, 1), format!("the file {what}; it needs {}", T::NEEDS))]);
-    }
-    let scan = scan::scan(&source);
-    let mut problems = scan.problems;
-    if let Some(syntax) = &scan.syntax_error
-        && let Some(p) = scan::fallback_problem(&source, syntax)
-    {
-        problems.push(p);
-    }
-    if !problems.is_empty() {
-        return Err(problems.into_iter().map(|p| at(p.at, p.message).with_source(&source)).collect());
-    }
-    match serde_yaml::from_str::<T>(&source) {
-        Ok(value) => Ok(Parsed { path: path.to_path_buf(), positions: scan.positions, source, value }),
-        Err(e) => {
-            let pos = e.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
-            Err(vec![at(pos, serde_message(&e, pos, &source)).with_source(&source)])
-        }
-    }
-}
-
-/// serde_yaml's message in the loader's words where its own is unclear.
-fn serde_message(e: &serde_yaml::Error, pos: (usize, usize), source: &str) -> String {
-    let message = e.to_string();
-    // What `scan.rs` refuses first; serde_yaml's own limits stay as a second line of defence.
-    if message.starts_with("recursion limit exceeded") {
-        return scan::depth_problem(pos).message;
-    }
-    if message.starts_with("repetition limit exceeded") {
-        return scan::alias_problem(pos).message;
-    }
-    let culprit = source.lines().nth(pos.0.saturating_sub(1)).and_then(|l| l.chars().nth(pos.1.saturating_sub(1)));
-    if culprit == Some('\t') && message.starts_with("found character that cannot start any token") {
-        return "a tab character here; YAML indents with spaces only".into();
-    }
-    // serde_yaml puts " at line L column C" (the error's own position) in the message; it is printed in front
-    // instead. Only that one goes: a syntax error's context ("while parsing a flow mapping at line 4 column
-    // 18") keeps its position, which is where the unclosed `{` is.
-    message.replacen(&format!(" at line {} column {}", pos.0, pos.1), "", 1)
-}
-
-/// `is empty` or `holds only comments` when the file has no YAML node at all.
-fn blank(source: &str) -> Option<&'static str> {
-    let mut comments = false;
-    for line in source.lines().map(str::trim) {
-        match line {
-            "" | "---" | "..." => {}
-            l if l.starts_with('#') => comments = true,
-            _ => return None,
-        }
-    }
-    Some(if comments { "holds only comments" } else { "is empty" })
-}
-
-/// The file's text: at most [`MAX_FILE_BYTES`], UTF-8 (a UTF-8 byte order mark is dropped, as editors do).
-fn read_text(path: &Path) -> Result<String, Diagnostic> {
-    use std::io::Read;
-    let cannot_read = |e: std::io::Error| Diagnostic::new(location(path, (1, 1)), format!("cannot read file: {e}"));
-    let file = std::fs::File::open(path).map_err(cannot_read)?;
-    let too_large = |size: u64| {
-        Diagnostic::new(
-            location(path, (1, 1)),
-            format!(
-                "the file is {}, larger than the {} a case, suite or catalogue file may be; split it into several files",
-                human_size(size),
-                human_size(MAX_FILE_BYTES)
-            ),
-        )
-    };
-    if let Ok(meta) = file.metadata()
-        && meta.len() > MAX_FILE_BYTES
-    {
-        return Err(too_large(meta.len()));
-    }
-    // The size can change between the look and the read (a file being written): never read past the limit.
-    let mut bytes = Vec::new();
-    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(cannot_read)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_large(bytes.len() as u64));
-    }
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        return Err(Diagnostic::new(
-            location(path, (1, 1)),
-            "the file is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8",
-        ));
-    }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").map(<[u8]>::to_vec).unwrap_or(bytes);
-    String::from_utf8(bytes).map_err(|e| {
-        let valid = e.utf8_error().valid_up_to();
-        let bytes = e.as_bytes();
-        let before = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().unwrap_or_default().chars().count() + 1;
-        Diagnostic::new(
-            location(path, (line, column)),
-            format!("byte 0x{:02X} is not UTF-8; case files are UTF-8 text", bytes[valid]),
-        )
-        .with_source(&String::from_utf8_lossy(bytes))
-    })
-}
-
-fn human_size(bytes: u64) -> String {
-    const MIB: u64 = 1024 * 1024;
-    if bytes >= MIB && bytes.is_multiple_of(MIB) {
-        format!("{} MiB", bytes / MIB)
-    } else if bytes >= MIB {
-        format!("{:.1} MiB", bytes as f64 / MIB as f64)
-    } else {
-        format!("{bytes} bytes")
-    }
-}
-
 fn load_suite(
     dir: &Path,
     only: Option<&BTreeSet<PathBuf>>,
@@ -380,12 +216,10 @@ fn load_suite(
         }
         let rel = file.strip_prefix(dir).unwrap_or(&file).with_extension("");
         let file_id = rel.to_string_lossy().replace('\\', "/");
-        let parsed: Parsed<RawCaseFile> = match parse_file(&file) {
-            Ok(p) => p,
-            Err(mut d) => {
-                errors.append(&mut d);
-                continue;
-            }
+        let (parsed, mut format_errors) = parse_case_file(&file);
+        let Some(parsed) = parsed else {
+            errors.append(&mut format_errors);
+            continue;
         };
         let mut validator = FileValidator { parsed: &parsed, errors: Vec::new() };
         let ctx = SuiteContext {
@@ -397,7 +231,7 @@ fn load_suite(
             options,
         };
         let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-        for (i, raw_case) in parsed.value.cases.iter().enumerate() {
+        for (i, raw_case) in parsed.value.0.iter().map(|(i, case)| (*i, case)) {
             if let Some(first) = seen.insert(&raw_case.name, i) {
                 validator.push(validator.parsed.at_value(
                     &format!("cases[{i}].name"),
@@ -408,7 +242,11 @@ fn load_suite(
                 cases.push(case);
             }
         }
-        errors.append(&mut validator.errors);
+        // Format errors and validation errors of one file, in the order of the file.
+        let mut file_errors = format_errors;
+        file_errors.append(&mut validator.errors);
+        file_errors.sort_by_key(|d| (d.location.line, d.location.column));
+        errors.append(&mut file_errors);
     }
     Some(Suite {
         name,

@@ -2,7 +2,7 @@
 //! deserialising (undefined variable, missing schema, bad regex) still point at `file:line:col`.
 
 use yaml_rust2::parser::{Event, MarkedEventReceiver};
-use yaml_rust2::scanner::Marker;
+use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 /// Line and column, 1-based.
 type Position = (usize, usize);
@@ -15,6 +15,10 @@ type Position = (usize, usize);
 #[derive(Debug)]
 pub(crate) struct PositionIndex {
     nodes: Vec<Node>,
+    /// Plain scalars that YAML may read as null, a boolean or a number, as written (`null`, `~`, `0x10`,
+    /// `1.50`), by node: where a string is expected they are read as this text, which the parsed value has
+    /// lost. In node order (nodes are numbered as they come), for a binary search.
+    plain_texts: Vec<(usize, Box<str>)>,
 }
 
 #[derive(Debug)]
@@ -36,7 +40,10 @@ enum Children {
 impl Default for PositionIndex {
     fn default() -> Self {
         // Node 0 holds the document; an empty file has nothing else.
-        PositionIndex { nodes: vec![Node { at: (1, 1), key_at: None, children: Children::None }] }
+        PositionIndex {
+            nodes: vec![Node { at: (1, 1), key_at: None, children: Children::None }],
+            plain_texts: Vec::new(),
+        }
     }
 }
 
@@ -53,6 +60,13 @@ impl PositionIndex {
     pub(crate) fn value(&self, path: &str) -> (usize, usize) {
         let (node, _) = self.walk(path);
         self.nodes[node].at
+    }
+
+    /// The text of the plain scalar at `path` when YAML may read it as something other than a string.
+    pub(crate) fn plain_text(&self, path: &str) -> Option<&str> {
+        let (node, true) = self.walk(path) else { return None };
+        let at = self.plain_texts.binary_search_by_key(&node, |(n, _)| *n).ok()?;
+        Some(&self.plain_texts[at].1)
     }
 
     /// Line and column of the key naming `path` (falls back to its value).
@@ -196,8 +210,13 @@ impl MarkedEventReceiver for Builder<'_> {
         let pos = (mark.line(), mark.col() + 1);
         let mark = if tagged { self.tag_start(pos) } else { pos };
         match ev {
-            Event::Scalar(value, ..) => {
-                self.enter(Some(&value), mark, Children::None);
+            Event::Scalar(value, style, ..) => {
+                if let Some(node) = self.enter(Some(&value), mark, Children::None)
+                    && style == TScalarStyle::Plain
+                    && may_not_be_a_string(&value)
+                {
+                    self.index.plain_texts.push((node, value.into()));
+                }
             }
             Event::Alias(_) => {
                 self.enter(None, mark, Children::None);
@@ -216,6 +235,13 @@ impl MarkedEventReceiver for Builder<'_> {
             _ => {}
         }
     }
+}
+
+/// Whether YAML may read a plain scalar as null, a boolean or a number; a few strings are let in too (`-x`,
+/// `.git`), which costs only their room in the index.
+fn may_not_be_a_string(text: &str) -> bool {
+    matches!(text, "" | "~" | "null" | "Null" | "NULL" | "true" | "True" | "TRUE" | "false" | "False" | "FALSE")
+        || text.starts_with(|c: char| c.is_ascii_digit() || "+-.".contains(c))
 }
 
 #[cfg(test)]
@@ -258,6 +284,15 @@ mod tests {
         assert_eq!(index.value("d"), (3, 4));
         let empty = PositionIndex::build("");
         assert_eq!(empty.value("cases[0]"), (1, 1));
+    }
+
+    #[test]
+    fn plain_scalars_that_may_not_be_strings_keep_their_text() {
+        let index = PositionIndex::build("a: [null, ~, 1.50, 0x10, True, x, '1', -5]\nb:\n");
+        let texts: Vec<Option<&str>> = (0..8).map(|i| index.plain_text(&format!("a[{i}]"))).collect();
+        assert_eq!(texts, [Some("null"), Some("~"), Some("1.50"), Some("0x10"), Some("True"), None, None, Some("-5")]);
+        assert_eq!(index.plain_text("b"), Some(""));
+        assert_eq!(index.plain_text("a[9]"), None);
     }
 }
 

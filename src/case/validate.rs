@@ -5,10 +5,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use super::diagnostic::{Diagnostic, suggest};
-use super::load::{LoadOptions, Parsed, location};
+use super::load::{LoadOptions, location};
 use super::matcher::{Matcher, MatcherBuilder};
 use super::model::*;
 use super::raw::*;
+use super::read::{Parsed, WellFormedCases};
 use super::template::Template;
 use super::value::{TValue, join_path, yaml_key};
 
@@ -162,7 +163,7 @@ fn is_case_name(name: &str) -> bool {
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
-impl FileValidator<'_, RawCaseFile> {
+impl FileValidator<'_, WellFormedCases> {
     pub(super) fn case(&mut self, raw: &RawCase, index: usize, ctx: &SuiteContext<'_>) -> Option<Case> {
         let path = format!("cases[{index}]");
         let errors_before = self.errors.len();
