@@ -25,8 +25,9 @@ if ! [ -x "$TIME" ]; then
 fi
 
 cargo build --quiet --release --bin conform --example plain_loop
-conform=target/release/conform
-loop=target/release/examples/plain_loop
+bin=${CARGO_TARGET_DIR:-target}/release
+conform=$bin/conform
+loop=$bin/examples/plain_loop
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
