@@ -52,7 +52,8 @@ generate() {
   echo "$dir"
 }
 
-# measure LABEL COMMAND…: one sample "LABEL wall cpu rss_kib" appended to $work/samples.
+# measure LABEL COMMAND…: one sample "LABEL wall cpu rss_kib" (tab-separated: labels hold spaces) appended to
+# $work/samples.
 measure() {
   local label=$1
   shift
@@ -61,12 +62,12 @@ measure() {
     tail -20 "$work/out" >&2
     exit 1
   fi
-  awk -v l="$label" '{ printf "%s %s %.3f %s\n", l, $1, $2 + $3, $4 }' "$work/time" >>"$work/samples"
+  awk -v l="$label" '{ printf "%s\t%s\t%.3f\t%s\n", l, $1, $2 + $3, $4 }' "$work/time" >>"$work/samples"
 }
 
 # median LABEL FIELD (2 wall, 3 cpu, 4 rss)
 median() {
-  awk -v l="$1" -v f="$2" '$1 == l { print $f }' "$work/samples" | sort -g |
+  awk -F'\t' -v l="$1" -v f="$2" '$1 == l { print $f }' "$work/samples" | sort -g |
     awk '{ v[NR] = $1 } END { if (NR == 0) print "nan"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
