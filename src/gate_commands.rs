@@ -279,7 +279,7 @@ pub fn matrix(args: MatrixArgs) -> Exit {
             (name.clone(), runner.masker().mask(&result.base_url).into_owned(), result.into_inner().cases)
         })
         .collect();
-    let mut table = matrix::build(&sides[0].project.suites, &columns);
+    let mut table = matrix::build(&sides[0].project.suites, &columns, args.strict);
     // The table holds outcomes only; its URLs are masked with every target's secrets.
     for (_, runner, _) in &runners {
         table = Masked::new(table, runner.masker()).into_inner();
