@@ -242,6 +242,7 @@ pub fn matrix(args: MatrixArgs) -> Exit {
         config.jobs = jobs;
         config.timeout = args.timeout;
         config.strict = args.strict;
+        config.suite_limits = !args.no_suite_limits;
         config.embedded_target = side.target.is_embedded();
         let runner = match Runner::new(side.project.clone(), config) {
             Ok(r) => match baseline {
