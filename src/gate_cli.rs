@@ -83,7 +83,7 @@ pub struct DiffArgs {
     /// own rather than the real service.
     #[arg(long)]
     pub no_suite_limits: bool,
-    /// Write the comparison, `json=PATH` or `html=PATH` (repeatable).
+    /// Write the comparison, `FORMAT=PATH` with FORMAT json, html or junit (repeatable).
     #[arg(long = "report", value_name = "FORMAT=PATH", value_parser = parse_report)]
     pub reports: Vec<(conform::report::ReportFormat, PathBuf)>,
     /// Also list the cases that answer the same and those not compared.

@@ -140,10 +140,6 @@ pub fn diff(args: DiffArgs) -> Exit {
         Ok(s) => s,
         Err(code) => return code,
     };
-    if let Some((format, _)) = args.reports.iter().find(|(f, _)| *f == ReportFormat::Junit) {
-        eprintln!("error: `conform diff` writes json and html reports, not {format}");
-        return Exit::InputError;
-    }
     let plan = reference.project.plan(&args.select.selection());
     if plan.is_empty() {
         eprintln!("error: no case matches the selection (check --filter, --tag, --exclude-tag and --requirement)");
@@ -192,7 +188,8 @@ pub fn diff(args: DiffArgs) -> Exit {
             .and_then(|()| std::fs::File::create(path))
             .and_then(|mut file| match format {
                 ReportFormat::Html => conform::report::diff::write_html(&compared, &mut file),
-                _ => conform::report::diff::write_json(&compared, &mut file),
+                ReportFormat::Junit => conform::report::diff::write_junit(&compared, &mut file),
+                ReportFormat::Json => conform::report::diff::write_json(&compared, &mut file),
             });
         if let Err(e) = written {
             eprintln!("error: cannot write the {format} report to {}: {e}", path.display());
