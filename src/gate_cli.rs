@@ -83,7 +83,7 @@ pub struct DiffArgs {
     /// own rather than the real service.
     #[arg(long)]
     pub no_suite_limits: bool,
-    /// Write the comparison, `json=PATH` or `html=PATH` (repeatable).
+    /// Write the comparison, `FORMAT=PATH` with FORMAT json, html or junit (repeatable).
     #[arg(long = "report", value_name = "FORMAT=PATH", value_parser = parse_report)]
     pub reports: Vec<(conform::report::ReportFormat, PathBuf)>,
     /// Also list the cases that answer the same and those not compared.
@@ -110,6 +110,11 @@ pub struct MatrixArgs {
     /// Fail non-strict cases too (their requirements show as fail).
     #[arg(long)]
     pub strict: bool,
+    /// Ignore the suites' published limits (`rate_limit:`) on every target, e.g. when the targets are
+    /// implementations of your own or loopback test servers rather than the real service. Each target keeps
+    /// them otherwise (the embedded server has none).
+    #[arg(long)]
+    pub no_suite_limits: bool,
     /// Write the matrix as JSON.
     #[arg(long, value_name = "PATH")]
     pub json: Option<PathBuf>,

@@ -140,10 +140,6 @@ pub fn diff(args: DiffArgs) -> Exit {
         Ok(s) => s,
         Err(code) => return code,
     };
-    if let Some((format, _)) = args.reports.iter().find(|(f, _)| *f == ReportFormat::Junit) {
-        eprintln!("error: `conform diff` writes json and html reports, not {format}");
-        return Exit::InputError;
-    }
     let plan = reference.project.plan(&args.select.selection());
     if plan.is_empty() {
         eprintln!("error: no case matches the selection (check --filter, --tag, --exclude-tag and --requirement)");
@@ -192,7 +188,8 @@ pub fn diff(args: DiffArgs) -> Exit {
             .and_then(|()| std::fs::File::create(path))
             .and_then(|mut file| match format {
                 ReportFormat::Html => conform::report::diff::write_html(&compared, &mut file),
-                _ => conform::report::diff::write_json(&compared, &mut file),
+                ReportFormat::Junit => conform::report::diff::write_junit(&compared, &mut file),
+                ReportFormat::Json => conform::report::diff::write_json(&compared, &mut file),
             });
         if let Err(e) = written {
             eprintln!("error: cannot write the {format} report to {}: {e}", path.display());
@@ -242,6 +239,7 @@ pub fn matrix(args: MatrixArgs) -> Exit {
         config.jobs = jobs;
         config.timeout = args.timeout;
         config.strict = args.strict;
+        config.suite_limits = !args.no_suite_limits;
         config.embedded_target = side.target.is_embedded();
         let runner = match Runner::new(side.project.clone(), config) {
             Ok(r) => match baseline {
@@ -279,7 +277,7 @@ pub fn matrix(args: MatrixArgs) -> Exit {
             (name.clone(), runner.masker().mask(&result.base_url).into_owned(), result.into_inner().cases)
         })
         .collect();
-    let mut table = matrix::build(&sides[0].project.suites, &columns);
+    let mut table = matrix::build(&sides[0].project.suites, &columns, args.strict);
     // The table holds outcomes only; its URLs are masked with every target's secrets.
     for (_, runner, _) in &runners {
         table = Masked::new(table, runner.masker()).into_inner();

@@ -229,6 +229,9 @@ pub struct StepResult {
     pub name: String,
     pub phase: Phase,
     pub location: Location,
+    /// The requirement ids the step's expectations check (its own `requirements`, else its case's): what a
+    /// failure or error of this step counts against.
+    pub requirements: Vec<String>,
     /// `POST http://127.0.0.1:8080/xms/v1/…/groups` (secrets masked); the last page's for paginated steps.
     pub request: Option<String>,
     pub status: Option<u16>,
@@ -336,6 +339,7 @@ impl StepResult {
             name: step.name.clone(),
             phase,
             location: step.location.clone(),
+            requirements: step.requirements.clone(),
             request: None,
             status: None,
             duration: Duration::ZERO,
@@ -359,6 +363,7 @@ impl StepResult {
             name: "case variables".into(),
             phase: Phase::Steps,
             location: case.location.clone(),
+            requirements: case.requirements.clone(),
             request: None,
             status: None,
             duration: Duration::ZERO,

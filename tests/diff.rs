@@ -49,6 +49,7 @@ fn an_unfaulted_copy_answers_the_same() {
     assert_eq!(report["summary"]["differs"], 0, "{stdout}");
     assert!(report["summary"]["same"].as_u64().unwrap() > 50, "the cases were compared: {}", report["summary"]);
     assert!(stdout.contains("same: the candidate answers as the reference does"), "{stdout}");
+    assert_eq!(schema_errors(&report), Vec::<String>::new(), "specs/diff.schema.json");
 }
 
 #[test]
@@ -107,4 +108,70 @@ fn a_conforming_variant_differs_only_where_choices_are_free() {
         ),
         "{stdout}"
     );
+}
+
+/// `specs/diff.schema.json`, compiled.
+fn diff_schema() -> jsonschema::Validator {
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string("specs/diff.schema.json").unwrap()).unwrap();
+    jsonschema::validator_for(&schema).expect("specs/diff.schema.json is a valid JSON Schema")
+}
+
+fn schema_errors(report: &serde_json::Value) -> Vec<String> {
+    diff_schema().iter_errors(report).map(|e| format!("{} at {}", e, e.instance_path())).collect()
+}
+
+#[test]
+fn the_json_report_follows_its_schema_and_the_junit_report_has_a_failure_per_differing_case() {
+    let faulty =
+        common::start(ServerConfig { fault: find_fault("sinch-null-name-ignored"), ..ServerConfig::default() });
+    let junit = report_path("junit").with_extension("xml");
+    let junit_arg = format!("junit={}", junit.display());
+    let (code, stdout, report) =
+        diff(&faulty.base_url(), "junit", &["cases/sinch", "--filter", "update", "--report", &junit_arg]);
+    assert_eq!(code, 1, "{stdout}");
+    assert_eq!(schema_errors(&report), Vec::<String>::new(), "a real diff report against specs/diff.schema.json");
+    // The schema can fail: a report that drifted from it is refused.
+    let mut drifted = report.clone();
+    drifted["cases"][0]["comparison"] = "different".into();
+    drifted["summary"]["extra"] = 1.into();
+    assert_eq!(schema_errors(&drifted).len(), 2, "{:?}", schema_errors(&drifted));
+
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    let parsed = quick_junit::Report::deserialize_from_str(&xml).expect("well-formed JUnit XML");
+    let cases = report["cases"].as_array().unwrap();
+    let testcases: Vec<(String, &quick_junit::TestCase)> = parsed
+        .test_suites
+        .iter()
+        .flat_map(|s| s.test_cases.iter().map(move |c| (s.name.as_str().to_string(), c)))
+        .collect();
+    assert_eq!(testcases.len(), cases.len(), "one testcase per case");
+    let id = |suite: &str, c: &quick_junit::TestCase| {
+        let file = c.classname.as_ref().unwrap().as_str().strip_prefix(&format!("{suite}.")).unwrap().to_string();
+        format!("{suite}::{}::{}", file.replace('.', "::"), c.name.as_str())
+    };
+    let ids: Vec<String> = testcases.iter().map(|(suite, c)| id(suite, c)).collect();
+    let report_ids: Vec<&str> = cases.iter().map(|c| c["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, report_ids, "the same cases, in order");
+    let failed: Vec<String> = testcases
+        .iter()
+        .filter(|(_, c)| {
+            matches!(
+                &c.status,
+                quick_junit::TestCaseStatus::NonSuccess { kind: quick_junit::NonSuccessKind::Failure, .. }
+            )
+        })
+        .map(|(suite, c)| id(suite, c))
+        .collect();
+    let differing: Vec<&str> =
+        cases.iter().filter(|c| c["comparison"] == "differs").map(|c| c["id"].as_str().unwrap()).collect();
+    assert!(differing.contains(&"sinch::update::name-null-removes-name"), "{stdout}");
+    assert_eq!(failed, differing, "a failure for each differing case, and only those");
+    let (_, null_case) = testcases.iter().find(|(s, c)| id(s, c) == "sinch::update::name-null-removes-name").unwrap();
+    let quick_junit::TestCaseStatus::NonSuccess { description: Some(text), .. } = &null_case.status else {
+        panic!("no failure text")
+    };
+    assert!(text.as_str().contains("step `name null` at cases/sinch/update.yaml:"), "{}", text.as_str());
+    assert!(text.as_str().contains("$.name: reference (absent), candidate \"[redacted]\""), "{}", text.as_str());
+    assert!(xml.contains("reference_url"), "each suite names both sides");
 }

@@ -303,6 +303,7 @@ fn matrix_page_renders_every_cell() {
     let table = matrix::build(
         &results::suites(),
         &[("clean".into(), "http://a".into(), clean), ("broken".into(), "http://b".into(), run.cases.clone())],
+        false,
     );
     let table = Masked::new(table, &Masker::default());
     let dir = temp_dir("matrix");

@@ -168,6 +168,21 @@ fn unknown_requirement_id_against_the_catalogue() {
 }
 
 #[test]
+fn step_requirements_are_known_among_the_cases_and_cover_it() {
+    let stderr = check_fails("step-requirements");
+    let at = |line: usize, column: usize, message: &str| {
+        let prefix = format!("{FIXTURES}/step-requirements/cases.yaml:{line}:{column}: {message}");
+        assert!(stderr.lines().any(|l| l == prefix), "expected `{prefix}` in:\n{stderr}");
+    };
+    at(5, 24, "unknown requirement `demo.things.lsit` (not in demo); did you mean `demo.things.list`?");
+    at(12, 24, "`demo.things.create` is not among the case's `requirements`; list it there too");
+    at(22, 23, "a step's `requirements` lists at least one id; leave it out to check all of the case's");
+    at(15, 38, "no step checks `demo.things.create`: name it in a step's `requirements`, or drop it from the case's");
+    assert!(stderr.trim_end().ends_with("\n4 errors found"), "{stderr}");
+    insta::assert_snapshot!("step-requirements", stderr);
+}
+
+#[test]
 fn every_error_of_a_file_is_reported() {
     let stderr = check_fails("several-errors");
     let locations: Vec<&str> = stderr
@@ -216,6 +231,7 @@ fn every_fixture_folder_has_a_test() {
         "schema-invalid-json",
         "schema-unresolved-ref",
         "several-errors",
+        "step-requirements",
         "suite-format-errors",
         "suite-limits",
         "tab-indent",
@@ -361,7 +377,7 @@ single_error!(
     "cases.yaml",
     5,
     9,
-    "cases[0].steps[0]: unknown field `expects`, expected one of `name`, `pause_ms`, `request`, `paginate`, `retry`, `expect`, `capture`, `snapshot`"
+    "cases[0].steps[0]: unknown field `expects`, expected one of `name`, `requirements`, `pause_ms`, `request`, `paginate`, `retry`, `expect`, `capture`, `snapshot`"
 );
 single_error!(
     unknown_key_in_a_request,

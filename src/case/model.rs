@@ -168,6 +168,8 @@ pub struct Step {
     /// Given, or `METHOD path` when the file gives none.
     pub(crate) name: String,
     pub(crate) location: Location,
+    /// The requirement ids its expectations check: its own `requirements`, else the case's.
+    pub(crate) requirements: Vec<String>,
     pub(crate) pause: Option<Duration>,
     pub(crate) request: Request,
     /// Boxed: few steps paginate, and every step of a loaded suite is kept in memory for the run.

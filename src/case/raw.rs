@@ -131,6 +131,10 @@ pub(crate) struct RawCase {
 #[serde(deny_unknown_fields, expecting = "a step: a mapping with `request` and `expect`")]
 pub(crate) struct RawStep {
     pub(crate) name: Option<String>,
+    /// Ids of the case's requirements this step's expectations check (a subset of the case's `requirements`).
+    /// A failure of the step then counts against these only, so a report or the conformance matrix can tell
+    /// which requirement broke. Defaults to every requirement of the case.
+    pub(crate) requirements: Option<Vec<String>>,
     /// Milliseconds to wait before sending the request.
     pub(crate) pause_ms: Option<u64>,
     pub(crate) request: RawRequest,

@@ -27,8 +27,8 @@ fn errors<T: DeserializeOwned + fmt::Debug>(yaml: &str) -> Vec<(String, Option<S
     found.errors.iter().map(|e| (e.path().to_string(), e.key().map(str::to_string), e.to_string())).collect()
 }
 
-const STEP_FIELDS: &str = "expected one of `name`, `pause_ms`, `request`, `paginate`, `retry`, `expect`, `capture`, \
-                           `snapshot`";
+const STEP_FIELDS: &str = "expected one of `name`, `requirements`, `pause_ms`, `request`, `paginate`, `retry`, `expect`, \
+                           `capture`, `snapshot`";
 
 #[test]
 fn unknown_keys_in_two_steps_are_both_found_each_at_its_key() {

@@ -173,18 +173,8 @@ impl FileValidator<'_, WellFormedCases> {
                 format!("case name `{}` must use lowercase letters, digits, `-` and `_`", raw.name),
             ));
         }
-        if let Some(catalogue) = ctx.catalogue {
-            let ids: Vec<&str> = catalogue.requirements.iter().map(|r| r.id.as_str()).collect();
-            for (i, req) in raw.requirements.iter().enumerate() {
-                if !ids.contains(&req.as_str()) {
-                    let hint = suggest(req, &ids).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
-                    self.push(self.parsed.at_value(
-                        &format!("{path}.requirements[{i}]"),
-                        format!("unknown requirement `{req}` (not in {}){hint}", catalogue.suite),
-                    ));
-                }
-            }
-        }
+        self.known_requirements(&raw.requirements, &format!("{path}.requirements"), ctx.catalogue);
+        self.step_requirements(raw, &path, ctx.catalogue);
         if raw.steps.is_empty() {
             self.push(self.parsed.at_key(&format!("{path}.steps"), "a case needs at least one step"));
         }
@@ -212,16 +202,19 @@ impl FileValidator<'_, WellFormedCases> {
             }
         }
         // Exact capacities: every step of every case is kept for the run.
-        let mut steps = Vec::with_capacity(raw.steps.len());
+        let mut steps: Vec<Step> = Vec::with_capacity(raw.steps.len());
         for (i, s) in raw.steps.iter().enumerate() {
             steps.extend(self.step(s, &format!("{path}.steps[{i}]"), &mut scope, ctx.options));
         }
-        let mut cleanup = Vec::with_capacity(raw.cleanup.len());
+        let mut cleanup: Vec<Step> = Vec::with_capacity(raw.cleanup.len());
         for (i, s) in raw.cleanup.iter().enumerate() {
             cleanup.extend(self.step(s, &format!("{path}.cleanup[{i}]"), &mut scope, ctx.options));
         }
         if self.errors.len() > errors_before {
             return None;
+        }
+        for (step, raw_step) in steps.iter_mut().zip(&raw.steps).chain(cleanup.iter_mut().zip(&raw.cleanup)) {
+            step.requirements = raw_step.requirements.clone().unwrap_or_else(|| raw.requirements.clone());
         }
         Some(Case {
             id: CaseId { suite: ctx.suite.to_string(), file: ctx.file_id.to_string(), name: raw.name.clone() },
@@ -234,6 +227,68 @@ impl FileValidator<'_, WellFormedCases> {
             steps,
             cleanup,
         })
+    }
+
+    /// Each id in `ids` (at `path`) names a requirement of the suite's catalogue, when it has one.
+    fn known_requirements(&mut self, ids: &[String], path: &str, catalogue: Option<&Catalogue>) {
+        let Some(catalogue) = catalogue else { return };
+        let known: Vec<&str> = catalogue.requirements.iter().map(|r| r.id.as_str()).collect();
+        for (i, req) in ids.iter().enumerate() {
+            if !known.contains(&req.as_str()) {
+                let hint = suggest(req, &known).map(|s| format!("; did you mean `{s}`?")).unwrap_or_default();
+                self.push(self.parsed.at_value(
+                    &format!("{path}[{i}]"),
+                    format!("unknown requirement `{req}` (not in {}){hint}", catalogue.suite),
+                ));
+            }
+        }
+    }
+
+    /// A step's `requirements` narrow the case's: known ids, each one the case names (so the case's list stays
+    /// the one that coverage and `--requirement` read), at least one; and every requirement of the case is
+    /// checked by some step, else the case claims a requirement it never checks.
+    fn step_requirements(&mut self, raw: &RawCase, path: &str, catalogue: Option<&Catalogue>) {
+        let errors_at_start = self.errors.len();
+        let phases = [("steps", &raw.steps), ("cleanup", &raw.cleanup)];
+        for (phase, steps) in phases {
+            for (i, step) in steps.iter().enumerate() {
+                let Some(ids) = &step.requirements else { continue };
+                let spath = format!("{path}.{phase}[{i}].requirements");
+                if ids.is_empty() {
+                    self.push(self.parsed.at_value(
+                        &spath,
+                        "a step's `requirements` lists at least one id; leave it out to check all of the case's",
+                    ));
+                }
+                let errors_before = self.errors.len();
+                self.known_requirements(ids, &spath, catalogue);
+                if self.errors.len() > errors_before {
+                    continue;
+                }
+                for (j, req) in ids.iter().enumerate() {
+                    // A known id, so no "did you mean": another requirement would be a different claim.
+                    if !raw.requirements.contains(req) {
+                        self.push(self.parsed.at_value(
+                            &format!("{spath}[{j}]"),
+                            format!("`{req}` is not among the case's `requirements`; list it there too"),
+                        ));
+                    }
+                }
+            }
+        }
+        // A step without its own list checks them all; after a wrong id, "no step checks" would only echo it.
+        if raw.steps.iter().any(|s| s.requirements.is_none()) || self.errors.len() > errors_at_start {
+            return;
+        }
+        for (i, req) in raw.requirements.iter().enumerate() {
+            let checked = raw.steps.iter().any(|s| s.requirements.as_ref().is_some_and(|ids| ids.contains(req)));
+            if !checked {
+                self.push(self.parsed.at_value(
+                    &format!("{path}.requirements[{i}]"),
+                    format!("no step checks `{req}`: name it in a step's `requirements`, or drop it from the case's"),
+                ));
+            }
+        }
     }
 
     fn step(&mut self, raw: &RawStep, path: &str, scope: &mut Scope, options: &LoadOptions) -> Option<Step> {
@@ -358,6 +413,8 @@ impl FileValidator<'_, WellFormedCases> {
         Some(Step {
             name,
             location: location(&self.parsed.path, self.parsed.positions.value(path)),
+            // Resolved by the case, which knows its own list.
+            requirements: Vec::new(),
             pause: raw.pause_ms.map(Duration::from_millis),
             request: Request { method, path: path_t, query, headers, body },
             paginate: paginate.map(Box::new),

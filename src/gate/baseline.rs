@@ -370,6 +370,7 @@ mod tests {
                 name: "x".into(),
                 phase: Phase::Steps,
                 location: loc,
+                requirements: vec![],
                 request: None,
                 status: None,
                 duration: Duration::ZERO,

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::case::{Level, Suite};
 use crate::report::coverage;
-use crate::results::{BaselineMark, CaseResult, Outcome};
+use crate::results::{BaselineMark, CaseResult, Outcome, StepResult};
 
 /// One implementation in a targets file.
 #[derive(Debug, Clone, Deserialize)]
@@ -148,12 +148,13 @@ impl Matrix {
 }
 
 /// Builds the table from each target's results, rows in catalogue order, only requirements some case checks.
-pub fn build(suites: &[Suite], targets: &[(String, String, Vec<CaseResult>)]) -> Matrix {
+/// `strict` is whether the run failed non-strict cases (`--strict`): a `should` deviation then fails too.
+pub fn build(suites: &[Suite], targets: &[(String, String, Vec<CaseResult>)], strict: bool) -> Matrix {
     let catalogue = coverage::compute(suites, &[]);
     let mut rows = Vec::new();
     for suite in &catalogue {
         for req in suite.requirements.iter().filter(|r| !r.cases.is_empty()) {
-            let cells = targets.iter().map(|(_, _, cases)| cell(&req.id, cases)).collect();
+            let cells = targets.iter().map(|(_, _, cases)| cell(&req.id, cases, strict)).collect();
             rows.push(Row { suite: suite.suite.clone(), requirement: req.id.clone(), level: req.level, cells });
         }
     }
@@ -177,26 +178,45 @@ pub fn build(suites: &[Suite], targets: &[(String, String, Vec<CaseResult>)]) ->
     Matrix { columns, rows }
 }
 
-/// The worst of the cases naming `requirement` that ran: fail, then expected, non-strict, pass.
-fn cell(requirement: &str, cases: &[CaseResult]) -> Cell {
-    let ran: Vec<&CaseResult> = cases
+/// The worst verdict on `requirement` over the cases that ran a step checking it: fail, then expected,
+/// non-strict, pass. A case that errored or was skipped says nothing about the implementation.
+fn cell(requirement: &str, cases: &[CaseResult], strict: bool) -> Cell {
+    let verdicts: Vec<Cell> = cases
         .iter()
-        .filter(|c| c.requirements.iter().any(|r| r == requirement))
         .filter(|c| !matches!(c.outcome, Outcome::Skipped | Outcome::Errored))
+        .filter_map(|c| verdict(requirement, c, strict))
         .collect();
-    if ran.is_empty() {
-        return Cell::NotRun;
+    [Cell::Fail, Cell::Expected, Cell::NonStrict, Cell::Pass]
+        .into_iter()
+        .find(|worst| verdicts.contains(worst))
+        .unwrap_or(Cell::NotRun)
+}
+
+/// How `case` fares on `requirement`, judged by the steps that check it only: a case that failed on another
+/// requirement's step still passes this one when its own steps held. `None` when no step checking it ran (the
+/// case stopped before reaching one).
+fn verdict(requirement: &str, case: &CaseResult, strict: bool) -> Option<Cell> {
+    let steps: Vec<&StepResult> =
+        case.steps.iter().filter(|s| s.requirements.iter().any(|r| r == requirement)).collect();
+    if steps.is_empty() {
+        return None;
     }
-    let expected = |c: &CaseResult| matches!(c.baseline, Some(BaselineMark::Expected { .. }));
-    if ran.iter().any(|c| !c.passes_gate()) {
-        Cell::Fail
-    } else if ran.iter().any(|c| expected(c)) {
-        Cell::Expected
-    } else if ran.iter().any(|c| c.deviation().is_some()) {
-        Cell::NonStrict
+    let deviation = if steps.iter().any(|s| matches!(s.outcome, Outcome::Failed | Outcome::Errored)) {
+        Some(Level::Must)
+    } else if steps.iter().any(|s| s.outcome == Outcome::NonStrict) {
+        Some(Level::Should)
     } else {
-        Cell::Pass
-    }
+        None
+    };
+    Some(match (deviation, &case.baseline) {
+        (None, _) => Cell::Pass,
+        (Some(_), Some(BaselineMark::Expected { .. })) => Cell::Expected,
+        // The baseline lists the case, but not this far: whichever step went beyond it, the gate fails.
+        (Some(_), Some(BaselineMark::Worse { .. })) => Cell::Fail,
+        (Some(Level::Must), _) => Cell::Fail,
+        (Some(Level::Should), _) if strict => Cell::Fail,
+        (Some(Level::Should), _) => Cell::NonStrict,
+    })
 }
 
 /// The table holds outcomes only; a target's URL is the one free text that may carry a secret.
@@ -205,5 +225,98 @@ impl crate::secrets::Mask for Matrix {
         for c in &mut self.columns {
             c.base_url.mask(masker);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::{CaseId, Location};
+    use crate::results::Phase;
+    use std::time::Duration;
+
+    fn step(requirements: &[&str], outcome: Outcome) -> StepResult {
+        StepResult {
+            name: "step".into(),
+            phase: Phase::Steps,
+            location: Location::default(),
+            requirements: requirements.iter().map(|r| r.to_string()).collect(),
+            request: None,
+            status: None,
+            duration: Duration::ZERO,
+            outcome,
+            failures: vec![],
+            error: None,
+            curl: None,
+            snapshot: None,
+            attempts: 1,
+            pages: 0,
+            retry: None,
+            response: None,
+            throttled: vec![],
+            budget_wait: Duration::ZERO,
+        }
+    }
+
+    fn case(outcome: Outcome, steps: Vec<StepResult>) -> CaseResult {
+        CaseResult {
+            id: CaseId { suite: "s".into(), file: "f".into(), name: "c".into() },
+            location: Location::default(),
+            description: None,
+            tags: vec![],
+            requirements: vec!["s.a.one".into(), "s.a.two".into(), "s.a.three".into()],
+            outcome,
+            skip_reason: None,
+            duration: Duration::ZERO,
+            steps,
+            runs: vec![],
+            baseline: None,
+            condensed: None,
+        }
+    }
+
+    const ALL: &[&str] = &["s.a.one", "s.a.two", "s.a.three"];
+
+    #[test]
+    fn a_failure_counts_against_the_requirements_its_step_checks_only() {
+        let cases = [case(
+            Outcome::Failed,
+            vec![step(ALL, Outcome::Passed), step(&["s.a.one"], Outcome::Passed), step(&["s.a.two"], Outcome::Failed)],
+        )];
+        assert_eq!(cell("s.a.one", &cases, false), Cell::Pass, "its own steps held");
+        assert_eq!(cell("s.a.two", &cases, false), Cell::Fail);
+        assert_eq!(cell("s.a.three", &cases, false), Cell::Pass, "checked by the first step only");
+        assert_eq!(cell("s.a.four", &cases, false), Cell::NotRun);
+    }
+
+    #[test]
+    fn a_requirement_whose_steps_were_never_reached_is_not_run_and_a_shared_step_fails_all() {
+        let stopped = [case(Outcome::Failed, vec![step(&["s.a.one"], Outcome::Failed)])];
+        assert_eq!(cell("s.a.one", &stopped, false), Cell::Fail);
+        assert_eq!(cell("s.a.two", &stopped, false), Cell::NotRun);
+        let setup = [case(Outcome::Failed, vec![step(ALL, Outcome::Failed)])];
+        assert!(ALL.iter().all(|r| cell(r, &setup, false) == Cell::Fail));
+        let errored = [case(Outcome::Errored, vec![step(ALL, Outcome::Errored)])];
+        assert_eq!(cell("s.a.one", &errored, false), Cell::NotRun);
+    }
+
+    #[test]
+    fn should_deviations_are_non_strict_unless_strict_and_a_baseline_expects_them() {
+        let cases = [case(
+            Outcome::NonStrict,
+            vec![step(&["s.a.one"], Outcome::NonStrict), step(&["s.a.two"], Outcome::Passed)],
+        )];
+        assert_eq!(cell("s.a.one", &cases, false), Cell::NonStrict);
+        assert_eq!(cell("s.a.one", &cases, true), Cell::Fail);
+        assert_eq!(cell("s.a.two", &cases, true), Cell::Pass);
+        let mut listed =
+            case(Outcome::Failed, vec![step(&["s.a.one"], Outcome::Passed), step(&["s.a.two"], Outcome::Failed)]);
+        listed.baseline = Some(BaselineMark::Expected { level: Level::Must, reason: None, link: None });
+        let listed = [listed];
+        assert_eq!(cell("s.a.two", &listed, false), Cell::Expected);
+        assert_eq!(cell("s.a.one", &listed, false), Cell::Pass);
+        // Worst over cases: one passing case does not hide another's failure.
+        let both = [case(Outcome::Passed, vec![step(&["s.a.two"], Outcome::Passed)]), listed[0].clone()];
+        assert_eq!(cell("s.a.two", &both, false), Cell::Expected);
     }
 }

@@ -1,4 +1,5 @@
-//! Reports of a differential run (`conform diff`): the terminal listing and the JSON document.
+//! Reports of a differential run (`conform diff`): the terminal listing, the JSON document (published as
+//! `specs/diff.schema.json`), JUnit XML and a self-contained HTML page.
 
 use std::io::{self, Write};
 
@@ -107,6 +108,79 @@ pub fn write_json(diff: &Masked<DiffResult>, out: &mut dyn Write) -> io::Result<
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
+}
+
+/// JUnit XML, as `conform run` writes it: one `<testsuite>` per suite, one `<testcase>` per case. A case that
+/// answers differently is a `<failure>` with every differing step and path; one not compared is `<error>`
+/// when a side errored (as the exit code counts it) and `<skipped>` when a side skipped it.
+pub fn write_junit(diff: &Masked<DiffResult>, out: &mut dyn Write) -> io::Result<()> {
+    use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+
+    use super::junit::{classname, serialize};
+    use crate::results::Outcome;
+
+    let mut report = Report::new("conform diff");
+    let mut suites: Vec<TestSuite> = Vec::new();
+    for case in &diff.cases {
+        let status = match case.comparison {
+            Comparison::Same => TestCaseStatus::success(),
+            Comparison::Differs => {
+                let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+                let paths: usize = case.steps.iter().map(|s| s.differences.len()).sum();
+                let message = match (&case.note, paths) {
+                    (Some(note), 0) => note.clone(),
+                    _ => format!("answers differently at {paths} path(s) in {} step(s)", case.steps.len()),
+                };
+                status.set_message(message);
+                status.set_description(case_text(case));
+                status
+            }
+            Comparison::NotCompared => {
+                let errored = case.reference == Outcome::Errored || case.candidate == Outcome::Errored;
+                let mut status = if errored {
+                    TestCaseStatus::non_success(NonSuccessKind::Error)
+                } else {
+                    TestCaseStatus::skipped()
+                };
+                status.set_message(case.note.clone().unwrap_or_else(|| "not compared".into()));
+                status
+            }
+        };
+        let mut test_case = TestCase::new(case.id.name.as_str(), status);
+        test_case.set_classname(classname(&case.id));
+        let suite = match suites.iter().position(|s| s.name.as_str() == case.id.suite) {
+            Some(i) => &mut suites[i],
+            None => {
+                let mut suite = TestSuite::new(case.id.suite.as_str());
+                suite.add_property(("reference_url", diff.reference_url.as_str()));
+                suite.add_property(("candidate_url", diff.candidate_url.as_str()));
+                suites.push(suite);
+                suites.last_mut().expect("just pushed")
+            }
+        };
+        suite.add_test_case(test_case);
+    }
+    report.add_test_suites(suites);
+    serialize(&report, out)
+}
+
+/// A differing case in plain text: where, why, and every differing step with all its paths.
+fn case_text(case: &CaseDiff) -> String {
+    use std::fmt::Write as _;
+    let mut text = format!("{} ({})\n{}\n", case.id, case.location, verdicts(case));
+    if let Some(note) = &case.note {
+        let _ = writeln!(text, "{note}");
+    }
+    for step in &case.steps {
+        let _ = writeln!(text, "\nstep `{}` at {}", step.name, step.location);
+        if let Some(request) = step.reference_request.as_ref().or(step.candidate_request.as_ref()) {
+            let _ = writeln!(text, "  {request}");
+        }
+        for d in &step.differences {
+            let _ = writeln!(text, "  {}: reference {}, candidate {}", d.path, d.reference, d.candidate);
+        }
+    }
+    text
 }
 
 /// One self-contained page (inline CSS, no script): the counts, then each differing case with its steps and

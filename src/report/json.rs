@@ -131,6 +131,8 @@ struct JsonStep<'a> {
     name: &'a str,
     phase: Phase,
     location: JsonLocation,
+    /// The requirement ids the step checks (its own, else its case's).
+    requirements: &'a [String],
     request: Option<&'a str>,
     status: Option<u16>,
     duration_ms: f64,
@@ -160,8 +162,8 @@ struct JsonEarlierAttempt<'a> {
     failures: Vec<JsonFailure<'a>>,
 }
 
-impl<'a> From<&'a RetryRecord> for JsonRetry<'a> {
-    fn from(r: &'a RetryRecord) -> Self {
+impl<'a> JsonRetry<'a> {
+    fn new(r: &'a RetryRecord, requirements: &'a [String]) -> Self {
         JsonRetry {
             attempts: r.attempts,
             waited_ms: millis(r.waited),
@@ -170,7 +172,7 @@ impl<'a> From<&'a RetryRecord> for JsonRetry<'a> {
                 .iter()
                 .map(|a| JsonEarlierAttempt {
                     status: a.status,
-                    failures: a.failures.iter().map(JsonFailure::from).collect(),
+                    failures: a.failures.iter().map(|f| JsonFailure::new(f, requirements)).collect(),
                 })
                 .collect(),
         }
@@ -183,17 +185,18 @@ impl<'a> From<&'a StepResult> for JsonStep<'a> {
             name: &s.name,
             phase: s.phase,
             location: (&s.location).into(),
+            requirements: &s.requirements,
             request: s.request.as_deref(),
             status: s.status,
             duration_ms: millis(s.duration),
             result: s.outcome,
             error: s.error.as_deref(),
             curl: s.curl.as_deref(),
-            failures: s.failures.iter().map(JsonFailure::from).collect(),
+            failures: s.failures.iter().map(|f| JsonFailure::new(f, &s.requirements)).collect(),
             snapshot: s.snapshot.as_ref(),
             attempts: s.attempts,
             pages: s.pages,
-            retry: s.retry.as_ref().map(JsonRetry::from),
+            retry: s.retry.as_ref().map(|r| JsonRetry::new(r, &s.requirements)),
             throttled: &s.throttled,
             budget_wait_ms: millis(s.budget_wait),
         }
@@ -204,6 +207,8 @@ impl<'a> From<&'a StepResult> for JsonStep<'a> {
 struct JsonFailure<'a> {
     kind: FailureKind,
     level: Level,
+    /// The requirement ids the broken expectation checks: its step's.
+    requirements: &'a [String],
     path: &'a str,
     message: &'a str,
     expected: Option<&'a str>,
@@ -212,11 +217,13 @@ struct JsonFailure<'a> {
     location: Option<JsonLocation>,
 }
 
-impl<'a> From<&'a Failure> for JsonFailure<'a> {
-    fn from(f: &'a Failure) -> Self {
+impl<'a> JsonFailure<'a> {
+    /// A failure of a step that checks `requirements`.
+    fn new(f: &'a Failure, requirements: &'a [String]) -> Self {
         JsonFailure {
             kind: f.kind,
             level: f.level,
+            requirements,
             path: &f.path,
             message: &f.message,
             expected: f.expected.as_deref(),

@@ -7,6 +7,7 @@ use std::io::{self, Write};
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
 use super::tally::{self, by_suite};
+use crate::case::CaseId;
 use crate::results::RunResult;
 use crate::results::{BaselineMark, CaseResult, Outcome, Phase, SnapshotOutcome, StepResult, ThrottleTotals};
 use crate::secrets::Masked;
@@ -31,7 +32,17 @@ pub(crate) fn write_junit(run: &Masked<RunResult>, out: &mut dyn Write) -> io::R
         test_suite.add_test_cases(suite.cases.iter().copied().map(test_case));
         report.add_test_suite(test_suite);
     }
+    serialize(&report, out)
+}
+
+/// Writes one JUnit document; every conform command's JUnit output goes through here.
+pub(crate) fn serialize(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     report.serialize(&mut *out).map_err(io::Error::other)
+}
+
+/// The `classname` of a case, `suite.file` with `.` for nested folders: CI test views group by it.
+pub(crate) fn classname(id: &CaseId) -> String {
+    format!("{}.{}", id.suite, id.file.replace('/', "."))
 }
 
 fn test_case(case: &CaseResult) -> TestCase {
@@ -50,7 +61,7 @@ fn test_case(case: &CaseResult) -> TestCase {
         (outcome, _) => outcome_status(case, outcome),
     };
     let mut test_case = TestCase::new(case.id.name.as_str(), status);
-    test_case.set_classname(format!("{}.{}", case.id.suite, case.id.file.replace('/', ".")));
+    test_case.set_classname(classname(&case.id));
     test_case.set_time(case.duration);
     let mut notes = retry_notes(case);
     notes.push_str(&throttle_notes(case));

@@ -77,8 +77,8 @@ fn a_format_error_does_not_hide_a_validation_error_of_another_case() {
 fn unknown_keys_in_two_steps_of_one_case_are_both_reported() {
     let kind = "unknown-keys-in-two-steps";
     let stderr = check_fails(kind);
-    let step_keys =
-        "expected one of `name`, `pause_ms`, `request`, `paginate`, `retry`, `expect`, `capture`, `snapshot`";
+    let step_keys = "expected one of `name`, `requirements`, `pause_ms`, `request`, `paginate`, `retry`, `expect`, `capture`, \
+         `snapshot`";
     assert_eq!(
         diagnostics(&stderr, kind),
         [
