@@ -234,7 +234,7 @@ fn every_step_of_one_large_case_broken_lists_the_first_hundred_errors() {
         "      - request: {method: GET, path: /x}\n        expectt: {}\n",
     );
     let (dir, run) = validate(&text);
-    let first = "cases[0].steps[0]: unknown field `expectt`, expected one of `name`, `pause_ms`, `request`, \
-                 `paginate`, `retry`, `expect`, `capture`, `snapshot`";
+    let first = "cases[0].steps[0]: unknown field `expectt`, expected one of `name`, `requirements`, `pause_ms`, \
+                 `request`, `paginate`, `retry`, `expect`, `capture`, `snapshot`";
     assert_errors_capped(dir.path(), &run, 5, 9, first);
 }
