@@ -22,3 +22,4 @@ pub use diagnostic::LoadErrors;
 pub use level::Level;
 pub(crate) use load::{LoadOptions, load};
 pub use model::*;
+pub use read::{DocumentError, read_document};

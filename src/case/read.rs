@@ -173,6 +173,35 @@ fn parse_tree<T: YamlFile>(path: &Path) -> Result<ParsedTree, Vec<Diagnostic>> {
     }
 }
 
+/// The first problem of a YAML document that is not a case file, at a 1-based line and column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocumentError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+/// A YAML document of another kind than the suite's own files (a baseline, a targets file) read into `T`: the
+/// same limits (depth, aliases, one document) and the same parser as case files, so serde_yaml is called in
+/// this module only and a hostile file is refused in bounded time and memory. Only the first problem is
+/// given: these files are short and written by the tool or by hand once.
+pub fn read_document<T: DeserializeOwned>(text: &str) -> Result<T, DocumentError> {
+    let problem = |(line, column): (usize, usize), message: String| DocumentError { line, column, message };
+    let scan = scan::scan(text);
+    if let Some(p) = scan.problems.into_iter().next() {
+        return Err(problem(p.at, p.message));
+    }
+    if let Some(syntax) = &scan.syntax_error
+        && let Some(p) = scan::fallback_problem(text, syntax)
+    {
+        return Err(problem(p.at, p.message));
+    }
+    serde_yaml::from_str(text).map_err(|e| {
+        let pos = e.location().map_or((1, 1), |l| (l.line(), l.column()));
+        problem(pos, serde_message(&e, pos, text))
+    })
+}
+
 /// serde_yaml's message in the loader's words where its own is unclear.
 fn serde_message(e: &serde_yaml::Error, pos: (usize, usize), source: &str) -> String {
     let message = e.to_string();

@@ -101,9 +101,11 @@ impl Baseline {
     }
 
     pub fn parse(path: &Path, text: &str) -> Result<Baseline, BaselineError> {
-        let raw: RawBaseline = serde_yaml::from_str(text).map_err(|e| {
-            let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-            BaselineError::Syntax { path: path.to_path_buf(), line, column, message: e.to_string() }
+        let raw: RawBaseline = crate::case::read_document(text).map_err(|e| BaselineError::Syntax {
+            path: path.to_path_buf(),
+            line: e.line,
+            column: e.column,
+            message: e.message,
         })?;
         let mut seen = BTreeSet::new();
         let mut entries = Vec::new();
@@ -401,6 +403,24 @@ mod tests {
             expectations: vec![],
             line: 3,
         }
+    }
+
+    #[test]
+    fn a_broken_baseline_file_is_refused_at_its_place_within_the_loader_limits() {
+        let path = Path::new("known.yaml");
+        let unknown = Baseline::parse(path, "deviations:\n  - case: a::b::c\n    levle: must\n").unwrap_err();
+        let shown = unknown.to_string();
+        assert!(shown.starts_with("known.yaml:3:5: deviations[0]: unknown field `levle`"), "{shown}");
+        assert!(!shown.contains("at line"), "the position is printed once: {shown}");
+        // An alias bomb is refused by the loader's scan before serde_yaml expands it.
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 0..8 {
+            let prev = if i == 0 { "a".to_string() } else { format!("b{}", i - 1) };
+            bomb.push_str(&format!("b{i}: &b{i} [{}]\n", vec![format!("*{prev}"); 10].join(", ")));
+        }
+        bomb.push_str("deviations: []\n");
+        let refused = Baseline::parse(path, &bomb).unwrap_err().to_string();
+        assert!(refused.contains("alias bomb"), "{refused}");
     }
 
     #[test]

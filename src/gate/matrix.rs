@@ -53,9 +53,11 @@ pub enum TargetsError {
 /// Loads a targets file; baselines are resolved against its folder.
 pub fn load_targets(path: &Path) -> Result<Vec<TargetSpec>, TargetsError> {
     let text = std::fs::read_to_string(path).map_err(|source| TargetsError::Read { path: path.into(), source })?;
-    let file: TargetsFile = serde_yaml::from_str(&text).map_err(|e| {
-        let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
-        TargetsError::Syntax { path: path.into(), line, column, message: e.to_string() }
+    let file: TargetsFile = crate::case::read_document(&text).map_err(|e| TargetsError::Syntax {
+        path: path.into(),
+        line: e.line,
+        column: e.column,
+        message: e.message,
     })?;
     let invalid = |message: String| TargetsError::Invalid { path: path.into(), message };
     if file.targets.is_empty() {
