@@ -260,20 +260,35 @@ pub fn coverage(args: CaseArgs) -> Exit {
     if coverage.iter().any(|c| c.unchecked().next().is_some()) { Exit::Failed } else { Exit::Passed }
 }
 
+/// `name  description` lines and a count, e.g. `--list-faults`. A reader that closes the pipe early
+/// (`conform serve --list-faults | head`) ends the listing quietly: `println!` would panic on the broken pipe.
+fn print_named<'a>(mut items: impl Iterator<Item = (&'a str, &'a str)>, what: &str) -> Exit {
+    let mut stdout = std::io::stdout().lock();
+    let mut count = 0;
+    let written = items
+        .try_for_each(|(name, description)| {
+            count += 1;
+            writeln!(stdout, "{name:<40} {description}")
+        })
+        .and_then(|()| writeln!(stdout, "{count} {what}"));
+    match written {
+        Ok(()) => Exit::Passed,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Passed,
+        Err(e) => {
+            eprintln!("error: cannot write the list: {e}");
+            Exit::Internal
+        }
+    }
+}
+
 pub fn serve(args: ServeArgs) -> Exit {
     if args.list_faults {
-        for fault in reference::all_faults() {
-            println!("{:<40} {}", fault.name(), fault.description());
-        }
-        println!("{} faults", reference::all_faults().count());
-        return Exit::Passed;
+        let faults = reference::all_faults().map(|f| (f.name(), f.description()));
+        return print_named(faults, "faults");
     }
     if args.list_variants {
-        for variant in reference::all_variants() {
-            println!("{:<40} {}", variant.name(), variant.description());
-        }
-        println!("{} variants", reference::all_variants().count());
-        return Exit::Passed;
+        let variants = reference::all_variants().map(|v| (v.name(), v.description()));
+        return print_named(variants, "variants");
     }
     let variant =
         match find_named("variant", args.variant.as_deref(), reference::find_variant, reference::closest_variant) {

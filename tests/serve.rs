@@ -126,3 +126,22 @@ fn a_bad_rate_limit_or_token_lifetime_exits_2_with_the_reason() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// `conform serve --list-faults | head -1`: the reader goes away before the list is written; the listing ends
+/// quietly instead of panicking on the broken pipe.
+#[test]
+fn a_listing_whose_reader_goes_away_ends_quietly() {
+    for flag in ["--list-faults", "--list-variants"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_conform"))
+            .args(["serve", flag])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("conform starts");
+        // Close the reading end at once, before the child writes.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("conform ends");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success() && !stderr.contains("panicked"), "{flag}: {:?}\n{stderr}", out.status);
+    }
+}
