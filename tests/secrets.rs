@@ -177,3 +177,27 @@ fn a_secret_declared_in_the_suite_is_masked_in_messages() {
     assert!(stdout.contains("✗ body $.plan_key: expected \"old-***\", got \"***\""), "{stdout}");
     assert_no_leak(&[PLAN_KEY_DEFAULT], &out, dir.path());
 }
+
+/// A mistake on the line of a secret's default value in suite.yaml: the diagnostic shows the line, with the
+/// value masked.
+#[test]
+fn a_load_error_on_the_line_of_a_secret_default_does_not_show_it() {
+    const TOKEN: &str = "default-token-9f3c1e";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("suite.yaml"),
+        format!("name: leaky\nvars: {{api_token: {TOKEN}, base: \"{{{{undefined_var}}}}\"}}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("cases.yaml"),
+        "cases:\n  - name: a\n    steps:\n      - request: {method: GET, path: /x}\n",
+    )
+    .unwrap();
+    let out = conform(&["validate".into(), dir.path().display().to_string()], &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("undefined variable `undefined_var`"), "{stderr}");
+    assert!(stderr.contains("vars: {api_token: ***, base:"), "the line is shown, masked: {stderr}");
+    assert!(!contains(&out.stdout, TOKEN) && !stderr.contains(TOKEN), "{stderr}");
+}

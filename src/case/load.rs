@@ -141,6 +141,10 @@ fn load_suite(
         }
     };
     let raw = &parsed.value;
+    // Whatever this suite's files get wrong is shown with its source line, which may be the line of a secret's
+    // default value: masked like every other output.
+    let masker = default_secrets(raw);
+    let first_error = errors.len();
     let name = raw.name.clone().unwrap_or_else(|| dir.file_name().unwrap_or_default().to_string_lossy().into_owned());
 
     let mut known: BTreeSet<String> = BUILTIN_VARS.iter().map(|s| s.to_string()).collect();
@@ -227,6 +231,12 @@ fn load_suite(
         cases.append(&mut file_cases);
         errors.append(&mut file_errors);
     }
+    if !masker.is_empty() {
+        for d in &mut errors[first_error..] {
+            d.message = masker.mask(&d.message).into_owned();
+            d.source_line = d.source_line.take().map(|line| masker.mask(&line).into_owned());
+        }
+    }
     Some(Suite {
         name,
         dir: dir.to_path_buf(),
@@ -241,6 +251,17 @@ fn load_suite(
         oauth2,
         cases,
     })
+}
+
+/// The default values the suite file writes for its secret variables (declared in `secrets:`, or named like a
+/// secret).
+fn default_secrets(raw: &RawSuite) -> crate::secrets::Masker {
+    let values = raw.vars.iter().filter_map(|(key, value)| {
+        let name = yaml_key(key)?;
+        let secret = raw.secrets.contains(&name) || crate::secrets::is_secret_name(&name);
+        secret.then(|| value.as_str().map(str::to_string)).flatten()
+    });
+    crate::secrets::Masker::new(values)
 }
 
 /// The cases of one case file, and its problems (format and validation errors in the order of the file).
