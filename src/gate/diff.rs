@@ -216,7 +216,8 @@ fn compare_case(r: &CaseResult, c: &CaseResult, redactions: &[String], options: 
     if !diff.steps.is_empty() || verdicts_differ {
         diff.comparison = Comparison::Differs;
         if verdicts_differ {
-            diff.note = Some(format!("verdicts differ: reference {}, candidate {}", word(r.outcome), word(c.outcome)));
+            diff.note =
+                Some(format!("verdicts differ: reference {}, candidate {}", r.outcome.name(), c.outcome.name()));
         }
     } else if !compared_any && (r.outcome == Outcome::Errored || c.outcome == Outcome::Errored) {
         diff.comparison = Comparison::NotCompared;
@@ -232,17 +233,6 @@ fn in_phase<'a>(
     phase: Phase,
 ) -> Vec<(&'a StepResult, Option<&'a Value>)> {
     case.steps.iter().zip(docs).filter(|(s, _)| s.phase == phase).map(|(s, d)| (s, d.as_ref())).collect()
-}
-
-fn word(o: Outcome) -> &'static str {
-    match o {
-        Outcome::Passed => "passed",
-        Outcome::NonStrict => "non-strict",
-        Outcome::Failed => "failed",
-        Outcome::Errored => "errored",
-        Outcome::Skipped => "skipped",
-        Outcome::Flaky => "flaky",
-    }
 }
 
 fn ran_on_one_side(side: &str, steps: usize) -> PathDiff {
