@@ -446,3 +446,52 @@ pub struct RunResult {
     pub duration: Duration,
     pub cases: Vec<CaseResult>,
 }
+
+/// Results with every field at its plain value, for unit tests of what reads them.
+#[cfg(test)]
+pub(crate) mod samples {
+    use super::*;
+    use crate::case::{CaseId, Location};
+
+    /// A step `step` of `cases/a.yaml`, one attempt, no request.
+    pub(crate) fn step(outcome: Outcome) -> StepResult {
+        StepResult {
+            name: "step".into(),
+            phase: Phase::Steps,
+            location: Location { file: "cases/a.yaml".into(), line: 1, column: 1 },
+            requirements: vec![],
+            request: None,
+            status: None,
+            duration: Duration::ZERO,
+            outcome,
+            failures: vec![],
+            error: None,
+            curl: None,
+            snapshot: None,
+            attempts: 1,
+            pages: 0,
+            retry: None,
+            response: None,
+            throttled: vec![],
+            budget_wait: Duration::ZERO,
+        }
+    }
+
+    /// Case `s::f::c` of `cases/a.yaml`, naming `requirements`, with `steps`.
+    pub(crate) fn case(outcome: Outcome, requirements: &[&str], steps: Vec<StepResult>) -> CaseResult {
+        CaseResult {
+            id: CaseId { suite: "s".into(), file: "f".into(), name: "c".into() },
+            location: Location { file: "cases/a.yaml".into(), line: 1, column: 1 },
+            description: None,
+            tags: vec![],
+            requirements: requirements.iter().map(|r| r.to_string()).collect(),
+            outcome,
+            skip_reason: None,
+            duration: Duration::ZERO,
+            steps,
+            runs: vec![],
+            baseline: None,
+            condensed: None,
+        }
+    }
+}

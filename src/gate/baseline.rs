@@ -353,45 +353,11 @@ fn quote(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::case::{CaseId, Location};
-    use crate::results::{Outcome, Phase, StepResult};
-    use std::time::Duration;
+    use crate::case::Location;
+    use crate::results::{Outcome, StepResult, samples};
 
     fn result(outcome: Outcome, step_outcome: Outcome) -> CaseResult {
-        let loc = Location { file: "cases/a.yaml".into(), line: 1, column: 1 };
-        CaseResult {
-            id: CaseId { suite: "s".into(), file: "f".into(), name: "c".into() },
-            location: loc.clone(),
-            description: None,
-            tags: vec![],
-            requirements: vec![],
-            outcome,
-            skip_reason: None,
-            duration: Duration::ZERO,
-            steps: vec![StepResult {
-                name: "x".into(),
-                phase: Phase::Steps,
-                location: loc,
-                requirements: vec![],
-                request: None,
-                status: None,
-                duration: Duration::ZERO,
-                outcome: step_outcome,
-                failures: vec![],
-                error: None,
-                curl: None,
-                snapshot: None,
-                attempts: 1,
-                pages: 0,
-                retry: None,
-                response: None,
-                throttled: vec![],
-                budget_wait: Duration::ZERO,
-            }],
-            runs: vec![],
-            baseline: None,
-            condensed: None,
-        }
+        samples::case(outcome, &[], vec![StepResult { name: "x".into(), ..samples::step(step_outcome) }])
     }
 
     fn entry(level: Level) -> BaselineEntry {

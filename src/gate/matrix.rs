@@ -233,48 +233,14 @@ impl crate::secrets::Mask for Matrix {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::case::{CaseId, Location};
-    use crate::results::Phase;
-    use std::time::Duration;
+    use crate::results::samples;
 
     fn step(requirements: &[&str], outcome: Outcome) -> StepResult {
-        StepResult {
-            name: "step".into(),
-            phase: Phase::Steps,
-            location: Location::default(),
-            requirements: requirements.iter().map(|r| r.to_string()).collect(),
-            request: None,
-            status: None,
-            duration: Duration::ZERO,
-            outcome,
-            failures: vec![],
-            error: None,
-            curl: None,
-            snapshot: None,
-            attempts: 1,
-            pages: 0,
-            retry: None,
-            response: None,
-            throttled: vec![],
-            budget_wait: Duration::ZERO,
-        }
+        StepResult { requirements: requirements.iter().map(|r| r.to_string()).collect(), ..samples::step(outcome) }
     }
 
     fn case(outcome: Outcome, steps: Vec<StepResult>) -> CaseResult {
-        CaseResult {
-            id: CaseId { suite: "s".into(), file: "f".into(), name: "c".into() },
-            location: Location::default(),
-            description: None,
-            tags: vec![],
-            requirements: vec!["s.a.one".into(), "s.a.two".into(), "s.a.three".into()],
-            outcome,
-            skip_reason: None,
-            duration: Duration::ZERO,
-            steps,
-            runs: vec![],
-            baseline: None,
-            condensed: None,
-        }
+        samples::case(outcome, ALL, steps)
     }
 
     const ALL: &[&str] = &["s.a.one", "s.a.two", "s.a.three"];
