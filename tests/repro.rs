@@ -3,11 +3,12 @@
 //! sends the same request, `--rerun-failed` and `--repeat` with flaky cases. Against the small server in
 //! `tests/fixtures/repro/server.rs`, which counts and records what it receives.
 
+mod common;
 #[path = "fixtures/repro/server.rs"]
 mod server;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -39,18 +40,6 @@ fn run_case(config: RunConfig, file: &str, name: &str) -> CaseResult {
     runtime.block_on(runner.run_case(at)).into_inner()
 }
 
-/// The binary from the crate root, without colour and without the caller's conform settings.
-fn conform(args: &[&str]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_conform"));
-    command.args(args).current_dir(env!("CARGO_MANIFEST_DIR")).env("NO_COLOR", "1");
-    for (name, _) in std::env::vars() {
-        if name.starts_with("CONFORM_VAR_") || name.starts_with("INSTA_") || name == "GITHUB_ACTIONS" {
-            command.env_remove(name);
-        }
-    }
-    command.output().expect("run conform")
-}
-
 fn text(bytes: &[u8]) -> String {
     String::from_utf8(bytes.to_vec()).expect("UTF-8")
 }
@@ -61,7 +50,7 @@ fn run(base_url: &str, files: &[&str], extra: &[&str]) -> (Option<i32>, String, 
     let mut args = vec!["run", "--base-url", base_url, "--specs", "tests/fixtures/e2e/specs"];
     args.extend(paths.iter().map(String::as_str));
     args.extend(extra);
-    let out = conform(&args);
+    let out = common::conform(&args);
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert!(!stderr.contains("panicked"), "{stderr}");
     (out.status.code(), stdout, stderr)
@@ -137,7 +126,7 @@ fn a_timed_out_post_is_not_resent_by_default_and_is_with_retry_unsafe() {
         run(&server.base_url(), &["unsafe"], &["--filter", "slow-post", "--timeout", "0.3", "--retries", "1"]);
     assert_eq!(code, Some(3), "{stdout}");
     assert_eq!(server.shared.slow_creates.load(Ordering::SeqCst), 1);
-    let help = text(&conform(&["run", "--help"]).stdout);
+    let help = text(&common::conform(&["run", "--help"]).stdout);
     assert!(help.contains("--retry-unsafe") && help.contains("provably never reached the server"), "{help}");
 }
 
@@ -155,7 +144,7 @@ fn a_post_that_never_connected_is_resent() {
 #[test]
 fn a_wrong_retry_is_an_input_error_at_its_position() {
     let dir = "tests/fixtures/repro/bad-retry";
-    let out = conform(&["validate", dir, "--specs", "tests/fixtures/e2e/specs"]);
+    let out = common::conform(&["validate", dir, "--specs", "tests/fixtures/e2e/specs"]);
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     for expected in [
