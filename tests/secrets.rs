@@ -201,3 +201,31 @@ fn a_load_error_on_the_line_of_a_secret_default_does_not_show_it() {
     assert!(stderr.contains("vars: {api_token: ***, base:"), "the line is shown, masked: {stderr}");
     assert!(!contains(&out.stdout, TOKEN) && !stderr.contains(TOKEN), "{stderr}");
 }
+
+/// `conform diff` between a server that echoes the token and the embedded server, which has none of these
+/// paths: every difference shows the echoing side's body, and no output of the comparison (terminal, JSON,
+/// JUnit, HTML) shows the token or the plan key, in request lines, notes or compared values.
+#[test]
+fn a_differential_run_shows_no_credential() {
+    let server = TestServer::start();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = server.base_url();
+    let mut args: Vec<String> =
+        ["diff", SUITE, "--reference", &url, "--candidate", "embedded", "--specs", "no-specs", "-v"]
+            .map(String::from)
+            .to_vec();
+    args.extend(["--var".into(), format!("api_token={TOKEN_FROM_VAR}")]);
+    for (format, file) in [("junit", "diff.xml"), ("json", "diff.json"), ("html", "diff.html")] {
+        args.extend(["--report".into(), format!("{format}={}", dir.path().join(file).display())]);
+    }
+    let out = conform(&args, &[]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // The token was sent and echoed.
+    let requests = server.requests();
+    assert!(requests.contains(&format!("GET /echo/{TOKEN_FROM_VAR}")), "{requests:?}");
+    assert!(matches!(out.status.code(), Some(1 | 3)), "the two differ: {stdout}");
+    let json = std::fs::read_to_string(dir.path().join("diff.json")).expect("diff.json");
+    assert!(json.contains("\"differs\": 6"), "every case differs: {json}");
+    assert!(json.contains("/echo/***"), "the request lines are there, masked: {json}");
+    assert_no_leak(&[TOKEN_FROM_VAR, PLAN_KEY_DEFAULT], &out, dir.path());
+}

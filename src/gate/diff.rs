@@ -110,9 +110,12 @@ impl Mask for DiffResult {
         for case in &mut self.cases {
             case.note.mask(masker);
             for step in &mut case.steps {
+                step.name.mask(masker);
                 step.reference_request.mask(masker);
                 step.candidate_request.mask(masker);
                 for d in &mut step.differences {
+                    // A body's keys can echo a value too.
+                    d.path.mask(masker);
                     d.reference.mask(masker);
                     d.candidate.mask(masker);
                 }
